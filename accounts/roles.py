@@ -1,0 +1,59 @@
+"""Roles are Django groups with exactly the permissions they need.
+
+Organisations, regions and object-level sharing (django-guardian) arrive with the
+organisations issue; this module is where role-wide rules live.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+
+WAGTAIL_ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+
+
+class Role(models.TextChoices):
+    SALES_REP = "sales_rep", "Sales reps"
+    PARTNER_USER = "partner_user", "Partner users"
+    BRAND_MANAGER = "brand_manager", "Brand managers"
+    MARKETING_ANALYST = "marketing_analyst", "Marketing analysts"
+    ADMINISTRATOR = "administrator", "Administrators"
+
+
+ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
+    Role.SALES_REP: [],
+    Role.PARTNER_USER: [],
+    Role.BRAND_MANAGER: [
+        WAGTAIL_ADMIN_ACCESS,
+        *[("templates_lib", f"{action}_collateraltemplate") for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")],
+        ("brand", "change_brandkit"),
+        *[("brand", f"{action}_brandfont") for action in ("add", "change", "delete", "view")],
+        *[("brand", f"{action}_brandimage") for action in ("add", "change", "delete", "choose")],
+    ],
+    Role.MARKETING_ANALYST: [
+        WAGTAIL_ADMIN_ACCESS,
+        ("templates_lib", "view_collateraltemplate"),
+    ],
+    Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
+}
+
+
+def ensure_role_groups() -> dict[Role, Group]:
+    """Create or update one group per role with exactly its permissions. Idempotent."""
+    groups = {}
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.label)
+        permissions = []
+        for app_label, codename in perms:
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)
+        groups[role] = group
+    _grant_image_collections(groups[Role.BRAND_MANAGER])
+    return groups
+
+
+def _grant_image_collections(group: Group) -> None:
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    for codename in ("add_brandimage", "change_brandimage", "choose_brandimage"):
+        permission = Permission.objects.get(content_type__app_label="brand", codename=codename)
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)

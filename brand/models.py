@@ -1,0 +1,197 @@
+"""The brand kit: one per installation, edited by brand managers in Wagtail admin.
+
+Templates take colours, fonts and logos only from here, so a brand refresh changes
+every template's next render.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from .uploads import validate_font_file, validate_icc_profile
+
+HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a colour as #RRGGBB, for example #1F4E8C.")
+CMYK_COLOUR = RegexValidator(
+    r"^\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*$",
+    "Enter CMYK as four percentages separated by commas, for example 100, 60, 0, 20.",
+)
+FONT_EXTENSIONS = FileExtensionValidator(["ttf", "otf", "woff2"])
+
+
+class BrandImage(AbstractImage):
+    """Logos, photos and product shots. Collections make up the approved asset library."""
+
+    alt_text = models.CharField(max_length=255, blank=True, help_text="Describes the image for screen readers.")
+    admin_form_fields = (*Image.admin_form_fields, "alt_text")
+
+    search_fields = [*AbstractImage.search_fields, index.SearchField("alt_text")]
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = "image"
+        verbose_name_plural = "images"
+        permissions = [("choose_brandimage", "Can choose image")]
+
+
+class BrandRendition(AbstractRendition):
+    image = models.ForeignKey(BrandImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class ColourRole(models.TextChoices):
+    """The roles every layout styles with; each becomes a CSS custom property --brand-<role>."""
+
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ACCENT = "accent", "Accent"
+    TEXT = "text", "Body text"
+    MUTED = "muted", "Muted text"
+    SURFACE = "surface", "Surface (tinted panels)"
+
+
+class BrandFont(models.Model):
+    """A font family with its uploaded files, embedded in every PDF that uses it."""
+
+    family_name = models.CharField(
+        max_length=80,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9 \-]+$", "Use letters, digits, spaces and hyphens only.")],
+        help_text="The name layouts use for this family, e.g. 'Brand Sans'.",
+    )
+    regular = models.FileField(upload_to="brand/fonts/", validators=[FONT_EXTENSIONS, validate_font_file])
+    bold = models.FileField(
+        upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
+    )
+    italic = models.FileField(
+        upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
+    )
+    bold_italic = models.FileField(
+        upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
+    )
+    licence = models.TextField(blank=True, help_text="The font's licence or where it is recorded.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("family_name"),
+        FieldRowPanel([FieldPanel("regular"), FieldPanel("bold")]),
+        FieldRowPanel([FieldPanel("italic"), FieldPanel("bold_italic")]),
+        FieldPanel("licence"),
+    ]
+
+    class Meta:
+        ordering = ["family_name"]
+
+    def __str__(self) -> str:
+        return self.family_name
+
+
+@register_setting(icon="palette")
+class BrandKit(ClusterableModel, BaseGenericSetting):
+    brand_name = models.CharField(max_length=120, default="Your company")
+    tagline = models.CharField(max_length=160, blank=True)
+
+    heading_font = models.ForeignKey(
+        BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body_font = models.ForeignKey(BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    primary_logo = models.ForeignKey(
+        BrandImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    monochrome_logo = models.ForeignKey(
+        BrandImage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Single-colour logo for dark backgrounds.",
+    )
+
+    legal_footer = models.TextField(
+        blank=True, help_text="Printed at the foot of every document; nobody outside brand management can change it."
+    )
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_website = models.CharField(max_length=200, blank=True)
+    contact_address = models.TextField(blank=True)
+
+    print_icc_profile = models.FileField(
+        upload_to="brand/icc/",
+        blank=True,
+        validators=[FileExtensionValidator(["icc", "icm"]), validate_icc_profile],
+        help_text="Your printer's CMYK ICC profile. Without one, print PDFs use sRGB.",
+    )
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    identity_panels = [
+        FieldPanel("brand_name"),
+        FieldPanel("tagline"),
+        MultiFieldPanel([FieldPanel("primary_logo"), FieldPanel("monochrome_logo")], heading="Logos"),
+        InlinePanel("colours", heading="Colour palette", label="Colour", min_num=1),
+        MultiFieldPanel([FieldPanel("heading_font"), FieldPanel("body_font")], heading="Typography"),
+    ]
+    copy_panels = [
+        FieldPanel("legal_footer"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldRowPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")]),
+                FieldPanel("contact_website"),
+                FieldPanel("contact_address"),
+            ],
+            heading="Default contact details",
+        ),
+    ]
+    print_panels = [FieldPanel("print_icc_profile")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(identity_panels, heading="Identity"),
+            ObjectList(copy_panels, heading="Legal and contact"),
+            ObjectList(print_panels, heading="Print"),
+        ]
+    )
+
+    class Meta:
+        verbose_name = "brand kit"
+
+    def __str__(self) -> str:
+        return self.brand_name
+
+
+class BrandColour(Orderable):
+    brand_kit = ParentalKey(BrandKit, on_delete=models.CASCADE, related_name="colours")
+    role = models.CharField(max_length=20, choices=ColourRole.choices)
+    name = models.CharField(max_length=60, help_text="What the brand book calls it, e.g. 'Harbour Blue'.")
+    hex = models.CharField("hex", max_length=7, validators=[HEX_COLOUR])
+    cmyk = models.CharField(
+        "CMYK",
+        max_length=40,
+        blank=True,
+        validators=[CMYK_COLOUR],
+        help_text="Optional, used in print PDFs when a CMYK profile is uploaded: 100, 60, 0, 20.",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("name")]), FieldRowPanel([FieldPanel("hex"), FieldPanel("cmyk")])]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["brand_kit", "role"], name="brand_colour_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hex})"
+
+    def clean(self):
+        if self.cmyk and any(float(part) > 100 for part in re.split(r"\s*,\s*", self.cmyk.strip())):
+            raise ValidationError({"cmyk": "Each CMYK percentage must be between 0 and 100."})

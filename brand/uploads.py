@@ -1,0 +1,122 @@
+"""Checks for files that brand managers and users upload: fonts, ICC profiles and images.
+
+Each check reads the bytes (never the extension) and raises ValidationError with a
+message a person can act on. Nothing here touches the database.
+"""
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from PIL import Image, ImageOps
+from fontTools.ttLib import TTFont, TTLibError
+
+FONT_FORMATS = {b"\x00\x01\x00\x00": "TrueType", b"true": "TrueType", b"OTTO": "OpenType", b"wOF2": "WOFF2"}
+MAX_FONT_BYTES = 10 * 1024 * 1024
+MAX_ICC_BYTES = 5 * 1024 * 1024
+
+# Formats Pillow may decode from an upload. EPS, PSD, FITS, PDF, BDF and friends are
+# refused before any decoder runs (EPS would start Ghostscript).
+UPLOAD_IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+
+
+def _read(file, limit: int, what: str) -> bytes:
+    file.seek(0)
+    data = file.read(limit + 1)
+    file.seek(0)
+    if len(data) > limit:
+        raise ValidationError(f"This {what} is larger than {limit // (1024 * 1024)} MB.")
+    return data
+
+
+def validate_font_file(file) -> None:
+    """Accept only real TrueType, OpenType or WOFF2 fonts that have a usable glyph map."""
+    data = _read(file, MAX_FONT_BYTES, "font file")
+    kind = FONT_FORMATS.get(data[:4])
+    if kind is None:
+        raise ValidationError("This is not a TrueType, OpenType or WOFF2 font file.")
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        family = font["name"].getDebugName(1)
+        has_cmap = font.getBestCmap() is not None
+        font.close()
+    except (TTLibError, KeyError, AssertionError, ValueError, struct.error) as exc:
+        raise ValidationError(f"This {kind} font file is damaged and cannot be read.") from exc
+    if not family or not has_cmap:
+        raise ValidationError(f"This {kind} font has no family name or character map.")
+
+
+def validate_icc_profile(file) -> None:
+    """Accept an ICC colour profile for a CMYK output device (the printer's profile)."""
+    data = _read(file, MAX_ICC_BYTES, "colour profile")
+    if len(data) < 128 or data[36:40] != b"acsp":
+        raise ValidationError("This is not an ICC colour profile.")
+    if data[16:20] != b"CMYK":
+        raise ValidationError("This ICC profile is not for CMYK output; ask your printer for their CMYK profile.")
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    format: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "png"}[self.format]
+
+    def as_upload(self, stem: str) -> SimpleUploadedFile:
+        content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}[self.extension]
+        return SimpleUploadedFile(f"{stem}.{self.extension}", self.content, content_type=content_type)
+
+
+def clean_uploaded_image(file, *, max_bytes: int | None = None, max_pixels: int | None = None) -> CleanImage:
+    """Sniff, bound and re-encode an uploaded image, dropping all metadata.
+
+    Raises ValidationError for anything that is not a PNG/JPEG/WebP/GIF, is over the byte or
+    pixel limit (checked from the header, before decoding), or fails to decode.
+    """
+    max_bytes = max_bytes or settings.LASTMILE_MAX_UPLOAD_IMAGE_BYTES
+    max_pixels = max_pixels or settings.LASTMILE_MAX_UPLOAD_IMAGE_PIXELS
+    data = _read(file, max_bytes, "image")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=UPLOAD_IMAGE_FORMATS) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise ValidationError(
+                        f"This image is {width} × {height} pixels; the limit is {max_pixels // 1_000_000} megapixels."
+                    )
+                source_format = image.format
+                image = ImageOps.exif_transpose(image)
+                image.load()
+                return _reencode(image, source_format)
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ValidationError("This image is too large to process.") from exc
+        except Image.UnidentifiedImageError as exc:
+            raise ValidationError("This file is not a PNG, JPEG, WebP or GIF image.") from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise ValidationError("This image is damaged and cannot be read.") from exc
+
+
+def _reencode(image: Image.Image, source_format: str) -> CleanImage:
+    """Write the pixels alone into a fresh file: EXIF, XMP, ICC text and comments are gone."""
+    out = io.BytesIO()
+    if source_format == "JPEG":
+        image.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+        fmt = "JPEG"
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+            image = image.convert("RGBA")
+        fmt = "WEBP" if source_format == "WEBP" else "PNG"
+        image.save(out, format=fmt, **({"lossless": True} if fmt == "WEBP" else {"optimize": True}))
+    return CleanImage(out.getvalue(), fmt, image.width, image.height)

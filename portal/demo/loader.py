@@ -1,0 +1,224 @@
+"""`manage.py load_demo`: a fictional brand, templates for every kind and lock mode, one user
+per role and a few documents. Safe to run again: it updates what it created."""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from accounts.roles import Role, ensure_role_groups
+from brand.models import BrandColour, BrandFont, BrandKit
+from templates_lib.models import CollateralTemplate, Customisation, TemplateField
+from templates_lib.services.customisations import customisation_create
+
+from . import images
+from .templates_data import DEMO_TEMPLATES
+
+DEMO_PASSWORD = "lastmile-demo"
+PALETTE = {
+    "primary": ("Harbour Navy", "#1B2F4E", "100, 78, 30, 35"),
+    "secondary": ("Signal Blue", "#1F6FB2", "90, 50, 0, 5"),
+    "accent": ("Beacon Orange", "#F08A24", "0, 55, 90, 0"),
+    "text": ("Ink", "#1C2230", "75, 65, 45, 80"),
+    "muted": ("Slate", "#5B6576", "45, 30, 20, 45"),
+    "surface": ("Mist", "#EEF3F8", "6, 2, 0, 2"),
+}
+FONT_FILES = {
+    "Lato": ("/usr/share/fonts/truetype/lato/", "Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf"),
+    "Yrsa": ("/usr/share/fonts/truetype/fonts-yrsa-rasa/", "Yrsa-Regular.ttf", "Yrsa-Bold.ttf", "", ""),
+}
+OFL = "SIL Open Font License 1.1 — installed from Debian's {package} package; see /usr/share/doc/{package}/copyright."
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    job_title: str
+    phone: str
+
+
+DEMO_USERS = [
+    DemoUser("rep", "Dana", "Whitfield", Role.SALES_REP, "Senior Account Executive", "+44 20 7946 0102"),
+    DemoUser("partner", "Ravi", "Menon", Role.PARTNER_USER, "Partner Sales Lead", "+49 30 901820"),
+    DemoUser("brand", "Sofia", "Lindqvist", Role.BRAND_MANAGER, "Brand Manager", "+44 20 7946 0150"),
+    DemoUser("analyst", "Marcus", "Bell", Role.MARKETING_ANALYST, "Marketing Analyst", "+44 20 7946 0177"),
+    DemoUser("admin", "Aiko", "Tanaka", Role.ADMINISTRATOR, "Platform Administrator", "+44 20 7946 0199"),
+]
+
+
+def _collection(name: str) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def _image(title: str, data: bytes, filename: str, collection: Collection, alt: str = ""):
+    image_model = get_image_model()
+    image = image_model.objects.filter(title=title).first()
+    if image is None:
+        image = image_model(
+            title=title, collection=collection, alt_text=alt or title, file=ImageFile(io.BytesIO(data), name=filename)
+        )
+        image.save()
+    return image
+
+
+def _font(family: str) -> BrandFont:
+    folder, regular, bold, italic, bold_italic = FONT_FILES[family]
+    if not Path(folder, regular).exists():
+        raise FileNotFoundError(
+            f"{folder}{regular} is missing: install Debian's fonts-lato and fonts-yrsa-rasa packages (the README's set-up does)."
+        )
+    font = BrandFont.objects.filter(family_name=family).first()
+    if font is not None:
+        return font
+    package = "fonts-lato" if family == "Lato" else "fonts-yrsa-rasa"
+    font = BrandFont(family_name=family, licence=OFL.format(package=package))
+    for attr, name in (("regular", regular), ("bold", bold), ("italic", italic), ("bold_italic", bold_italic)):
+        if name:
+            getattr(font, attr).save(name, ContentFile(Path(folder, name).read_bytes()), save=False)
+    font.save()
+    return font
+
+
+def load_brand() -> tuple[BrandKit, dict]:
+    logos = _collection("Logos")
+    heroes = _collection("Hero images")
+    illustrations = _collection("Illustrations")
+    _collection("User uploads")
+    p, s, a = PALETTE["primary"][1], PALETTE["secondary"][1], PALETTE["accent"][1]
+    assets = {
+        "logo": _image("Northwind logo", images.logo("Northwind", "Analytics", p, a), "northwind-logo.png", logos),
+        "logo-mono": _image(
+            "Northwind logo (mono)", images.logo("Northwind", "Analytics", p, a, mono=True), "northwind-logo-mono.png", logos
+        ),
+        "partner-logo": _image(
+            "Brightpath Partners logo", images.logo("Brightpath", "Partners", "#2E7D5B", "#F2B134"), "brightpath-logo.png", logos
+        ),
+        "skyline-dusk": _image("City at dusk", images.skyline(p, a, seed=7), "skyline-dusk.jpg", heroes,
+                               "City towers at dusk with lit windows"),
+        "skyline-day": _image("City by day", images.skyline(p, a, seed=11, dusk=False), "skyline-day.jpg", heroes,
+                              "City towers under a clear sky"),
+        "waves": _image("Brand waves", images.pattern(p, s, a, seed=3), "waves.jpg", heroes, "Abstract brand waves"),
+        "chart": _image("Win-rate chart", images.chart(p, s, a), "win-rate-chart.png", illustrations,
+                        "Bar chart: win rate rising each quarter"),
+    }
+    kit = BrandKit.load()
+    kit.brand_name = "Northwind Analytics"
+    kit.tagline = "Revenue intelligence for B2B sales teams"
+    kit.heading_font = _font("Yrsa")
+    kit.body_font = _font("Lato")
+    kit.primary_logo = assets["logo"]
+    kit.monochrome_logo = assets["logo-mono"]
+    kit.legal_footer = (
+        "© 2026 Northwind Analytics Ltd. All rights reserved. Northwind and the Northwind logo are trademarks of "
+        "Northwind Analytics Ltd., registered in England and Wales (No. 01234567), 10 Example Street, London EC1A 1AA. "
+        "Figures are based on a 2026 survey of 312 customers and are indicative only; individual results vary. Prices "
+        "exclude VAT and are subject to change without notice. This document does not constitute an offer or a contract."
+    )
+    kit.contact_name = "Northwind Sales"
+    kit.contact_email = "sales@northwind.example"
+    kit.contact_phone = "+44 20 7946 0000"
+    kit.contact_website = "northwind.example/demo"
+    kit.contact_address = "10 Example Street, London EC1A 1AA"
+    kit.save()
+    for order, (role, (name, hex_value, cmyk)) in enumerate(PALETTE.items()):
+        BrandColour.objects.update_or_create(
+            brand_kit=kit, role=role, defaults={"name": name, "hex": hex_value, "cmyk": cmyk, "sort_order": order}
+        )
+    return kit, assets
+
+
+def load_users(assets: dict) -> dict[str, object]:
+    ensure_role_groups()
+    user_model = get_user_model()
+    users = {}
+    for index, spec in enumerate(DEMO_USERS):
+        user, created = user_model.objects.get_or_create(
+            username=spec.username,
+            defaults={"email": f"{spec.username}@northwind.example"},
+        )
+        user.first_name, user.last_name = spec.first_name, spec.last_name
+        user.job_title, user.phone = spec.job_title, spec.phone
+        user.is_superuser = spec.role == Role.ADMINISTRATOR
+        user.is_staff = spec.role == Role.ADMINISTRATOR
+        if user.photo_id is None:
+            user.photo = _image(
+                f"Portrait of {spec.first_name}",
+                images.portrait(PALETTE["secondary"][1], seed=index),
+                f"portrait-{spec.username}.jpg",
+                _collection("People"),
+            )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=spec.role.label)])
+        users[spec.username] = user
+    return users
+
+
+def load_templates(assets: dict, publisher) -> list[CollateralTemplate]:
+    templates = []
+    for spec in DEMO_TEMPLATES:
+        template = CollateralTemplate.objects.filter(title=spec["title"]).first()
+        if template is not None:
+            templates.append(template)
+            continue
+        template = CollateralTemplate(
+            title=spec["title"],
+            description=spec["description"],
+            layout=spec["layout"],
+            page_size=spec.get("page_size", "A4"),
+            orientation=spec.get("orientation", "portrait"),
+            print_bleed=spec.get("print_bleed", False),
+            keywords=spec.get("keywords", ""),
+        )
+        template.tags.add(*spec.get("tags", []))
+        template.fields = [_field(order, field_spec, assets) for order, field_spec in enumerate(spec["fields"])]
+        template.save()
+        revision = template.save_revision(user=publisher)
+        revision.publish(user=publisher)
+        template.refresh_from_db()
+        templates.append(template)
+    return templates
+
+
+def _field(order: int, spec: dict, assets: dict) -> TemplateField:
+    spec = dict(spec)
+    image_key = spec.pop("image", None)
+    collection_name = spec.pop("collection", None)
+    field = TemplateField(sort_order=order, **spec)
+    if image_key:
+        field.default_image = assets[image_key]
+    if collection_name:
+        field.collection = _collection(collection_name)
+    return field
+
+
+def load_customisations(users: dict, templates: list[CollateralTemplate]) -> None:
+    rep = users["rep"]
+    for template in templates[:3]:
+        title = f"{template.title} – Fjord Maritime"
+        if Customisation.objects.filter(owner=rep, title=title).exists():
+            continue
+        customisation_create(template=template, owner=rep, title=title, values={})
+
+
+@transaction.atomic
+def load_demo() -> dict[str, object]:
+    _, assets = load_brand()
+    users = load_users(assets)
+    templates = load_templates(assets, publisher=users["brand"])
+    load_customisations(users, templates)
+    return {"users": users, "templates": templates}

@@ -1,0 +1,62 @@
+from django import forms
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .field_locks import field_config_problems
+from .layouts import LAYOUTS
+from .tokens import TOKEN_SOURCES
+
+
+class CollateralTemplateForm(WagtailAdminModelForm):
+    """Checks every field against the chosen layout: known slot, lock mode that suits it,
+    section within range, one field per slot, keys unique."""
+
+    def clean(self):
+        cleaned = super().clean()
+        layout = LAYOUTS.get(cleaned.get("layout") or "")
+        formset = self.formsets.get("fields")
+        if layout is None or formset is None:
+            return cleaned
+        seen_keys: set[str] = set()
+        seen_slots: set[tuple[str, int]] = set()
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            self._check_field(form, data, layout, seen_keys, seen_slots)
+        return cleaned
+
+    def _check_field(self, form, data, layout, seen_keys, seen_slots):
+        key, slot_name = data.get("key"), data.get("slot")
+        if key in seen_keys:
+            form.add_error("key", "Another field already uses this key.")
+        seen_keys.add(key)
+        if not layout.has_slot(slot_name or ""):
+            names = ", ".join(slot.name for slot in layout.slots)
+            form.add_error("slot", f"The layout {layout.name} has no slot {slot_name!r}. Its slots: {names}.")
+            return
+        slot = layout.slot(slot_name)
+        section = data.get("section") or 1 if slot.in_section else 0
+        if slot.in_section and layout.section and section > layout.section.max_count:
+            form.add_error("section", f"This layout repeats at most {layout.section.max_count} sections.")
+        if (slot_name, section) in seen_slots:
+            form.add_error("slot", "Another field already fills this slot.")
+        seen_slots.add((slot_name, section))
+        source = TOKEN_SOURCES.get(data.get("token_source") or "")
+        variants = [v for v in (data.get("variants") or "").replace("\r\n", "\n").split("\n\n") if v.strip()]
+        for problem in field_config_problems(
+            slot_type=slot.type,
+            lock_mode=data.get("lock_mode"),
+            has_default=bool(data.get("default_text") or data.get("default_image")),
+            variant_count=len(variants),
+            has_collection=bool(data.get("collection")),
+            allow_upload=bool(data.get("allow_upload")),
+            token_source=data.get("token_source") or "",
+            token_slot_types=source.slot_types if source else None,
+            max_chars=data.get("max_chars"),
+            has_formatting=any(data.get(f"allow_{o}") for o in ("bold", "italic", "lists", "links")),
+        ):
+            form.add_error(None, problem)
+
+
+__all__ = ["CollateralTemplateForm", "forms"]

@@ -1,0 +1,117 @@
+"""Designer-made layouts shipped in code, and the slots each one declares.
+
+A layout is an HTML template plus a stylesheet under
+`templates_lib/templates/templates_lib/render/`. It declares its slots (name, type and the
+box the content must fit), an optional repeatable section, and the page formats it was
+designed for. Its version is a hash of its files, so editing a layout invalidates the
+renders made with it.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from django.db import models
+
+RENDER_TEMPLATE_DIR = Path(__file__).parent / "templates" / "templates_lib" / "render"
+
+
+class SlotType(models.TextChoices):
+    TEXT = "text", "Text"
+    RICH_TEXT = "rich_text", "Rich text"
+    IMAGE = "image", "Image"
+    CONTACT = "contact", "Contact block"
+    BULLETS = "bullets", "Bullet list"
+
+
+class Kind(models.TextChoices):
+    ONE_PAGER = "one_pager", "One-pager"
+    DATASHEET = "datasheet", "Datasheet"
+    CASE_STUDY = "case_study", "Case study"
+    EVENT_FLYER = "event_flyer", "Event flyer"
+    BROCHURE = "brochure", "Brochure"
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    type: SlotType
+    label: str
+    help: str = ""
+    in_section: bool = False
+
+    @property
+    def is_text_like(self) -> bool:
+        return self.type in (SlotType.TEXT, SlotType.RICH_TEXT, SlotType.BULLETS)
+
+
+@dataclass(frozen=True)
+class RepeatableSection:
+    """A group of slots the template repeats, e.g. one brochure page per product area."""
+
+    name: str
+    label: str
+    min_count: int
+    max_count: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    name: str
+    kind: Kind
+    description: str
+    slots: tuple[Slot, ...]
+    section: RepeatableSection | None = None
+    fixed_pages: int | None = 1
+    pages_per_section: int = 0
+    files: tuple[str, ...] = field(default=())
+
+    @property
+    def template_name(self) -> str:
+        return f"templates_lib/render/{self.key}.html"
+
+    @property
+    def stylesheet_name(self) -> str:
+        return f"templates_lib/render/{self.key}.css"
+
+    def slot(self, name: str) -> Slot:
+        for slot in self.slots:
+            if slot.name == name:
+                return slot
+        raise KeyError(name)
+
+    def has_slot(self, name: str) -> bool:
+        return any(slot.name == name for slot in self.slots)
+
+    def expected_pages(self, section_count: int) -> int:
+        return (self.fixed_pages or 0) + self.pages_per_section * section_count
+
+    @cached_property
+    def version(self) -> str:
+        digest = hashlib.sha256(self.key.encode())
+        for name in (f"{self.key}.html", f"{self.key}.css", "_base.html", "_print.css", *self.files):
+            path = RENDER_TEMPLATE_DIR / name
+            if path.exists():
+                digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+LAYOUTS: dict[str, Layout] = {}
+
+
+def register_layout(layout: Layout) -> Layout:
+    LAYOUTS[layout.key] = layout
+    return layout
+
+
+def get_layout(key: str) -> Layout:
+    return LAYOUTS[key]
+
+
+def layout_choices() -> list[tuple[str, str]]:
+    return [(layout.key, f"{layout.name} ({layout.kind.label})") for layout in LAYOUTS.values()]
+
+
+from . import layout_catalogue  # noqa: E402, F401  (registers the shipped layouts)

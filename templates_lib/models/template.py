@@ -1,0 +1,236 @@
+"""Collateral templates: a layout plus, for each slot, a field with its lock mode and limits."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.http import HttpResponse
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import (
+    Collection,
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+)
+from wagtail.search import index
+
+from ..field_locks import Formatting, LockMode, is_user_editable
+from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
+from ..tokens import token_choices
+
+FIELD_KEY = RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter.")
+
+
+class PageSize(models.TextChoices):
+    A4 = "A4", "A4 (210 × 297 mm)"
+    LETTER = "letter", "US Letter (8.5 × 11 in)"
+
+
+class Orientation(models.TextChoices):
+    PORTRAIT = "portrait", "Portrait"
+    LANDSCAPE = "landscape", "Landscape"
+
+
+class TemplateTag(TaggedItemBase):
+    content_object = ParentalKey("templates_lib.CollateralTemplate", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CollateralTemplate(
+    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
+):
+    """What a brand manager publishes: a layout, page format and an ordered set of fields.
+
+    Reps always work from a published revision; a customisation is pinned to the revision
+    it was made from (`Customisation.template_revision`).
+    """
+
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True, help_text="Shown to reps in the template library.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
+    layout = models.CharField(max_length=40, choices=layout_choices)
+    page_size = models.CharField(max_length=10, choices=PageSize.choices, default=PageSize.A4)
+    orientation = models.CharField(max_length=10, choices=Orientation.choices, default=Orientation.PORTRAIT)
+    print_bleed = models.BooleanField(
+        default=False, help_text="Add 3 mm bleed and crop marks to print PDFs (for professional printing)."
+    )
+    keywords = models.CharField(max_length=255, blank=True, help_text="PDF keywords, comma separated.")
+    tags = ClusterTaggableManager(through=TemplateTag, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("layout"),
+        FieldRowPanel([FieldPanel("page_size"), FieldPanel("orientation")], heading="Page format"),
+        FieldPanel("print_bleed"),
+        MultiFieldPanel([FieldPanel("tags"), FieldPanel("keywords")], heading="Finding it"),
+        InlinePanel("fields", heading="Fields", label="Field"),
+    ]
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("description"),
+        index.AutocompleteField("title"),
+        index.FilterField("kind"),
+        index.FilterField("layout"),
+        index.FilterField("live"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "collateral template"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.layout:
+            self.kind = get_layout(self.layout).kind
+
+    def save(self, *args, **kwargs):
+        if self.layout and not self.kind:
+            self.kind = get_layout(self.layout).kind
+        super().save(*args, **kwargs)
+
+    @property
+    def layout_spec(self) -> Layout:
+        return get_layout(self.layout)
+
+    def field_list(self) -> list["TemplateField"]:
+        """Fields in template order; works on a live object and on a revision's object."""
+        return sorted(self.fields.all(), key=lambda f: (f.sort_order or 0, f.pk or 0))
+
+    def editable_fields(self) -> list["TemplateField"]:
+        return [f for f in self.field_list() if f.is_user_editable]
+
+    @property
+    def section_count(self) -> int:
+        layout = self.layout_spec
+        if layout.section is None:
+            return 0
+        sections = [f.section for f in self.field_list() if layout.has_slot(f.slot) and layout.slot(f.slot).in_section]
+        return max(sections, default=layout.section.min_count)
+
+    # Previews in Wagtail admin: the default content, as HTML and as PDF.
+    preview_modes = [("html", "Page (HTML)"), ("pdf", "Print PDF")]
+
+    def serve_preview(self, request, mode_name):
+        from ..services.render import render_template_preview
+
+        output = render_template_preview(template=self, as_pdf=mode_name == "pdf")
+        if mode_name == "pdf":
+            response = HttpResponse(output, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+            return response
+        return HttpResponse(output, content_type="text/html; charset=utf-8")
+
+
+class TemplateField(Orderable):
+    """One slot of the layout as the brand manager configured it."""
+
+    template = ParentalKey(CollateralTemplate, on_delete=models.CASCADE, related_name="fields")
+    key = models.CharField(
+        max_length=60,
+        validators=[FIELD_KEY],
+        help_text="Stable identifier; keep it when you change the field, so documents carry over.",
+    )
+    label = models.CharField(max_length=120)
+    help_text = models.CharField(max_length=255, blank=True)
+    slot = models.CharField(max_length=60, help_text="The slot of the layout this field fills.")
+    section = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="For slots in a repeatable section: which section (1, 2, …).",
+    )
+    lock_mode = models.CharField(max_length=10, choices=LockMode.choices, default=LockMode.LOCKED)
+
+    default_text = models.TextField(
+        blank=True, help_text="Content shown as designed (locked) or as the starting value."
+    )
+    default_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    variants = models.TextField(
+        blank=True, help_text="Choice fields: the pre-approved variants, separated by a blank line."
+    )
+    collection = models.ForeignKey(
+        Collection,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Image choice and image fields: the approved collection users pick from.",
+    )
+    allow_upload = models.BooleanField(default=False, help_text="Image fields: users may upload their own (always reviewed).")
+    token_source = models.CharField(max_length=60, blank=True, choices=token_choices)
+
+    max_chars = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    max_lines = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    is_required = models.BooleanField(default=False)
+    allow_bold = models.BooleanField(default=False)
+    allow_italic = models.BooleanField(default=False)
+    allow_lists = models.BooleanField(default=False)
+    allow_links = models.BooleanField(default=False)
+    needs_review = models.BooleanField(
+        default=False, help_text="Free text here goes to brand review before a final PDF."
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("key"), FieldPanel("label")]),
+        FieldRowPanel([FieldPanel("slot"), FieldPanel("section"), FieldPanel("lock_mode")]),
+        FieldPanel("help_text"),
+        FieldRowPanel([FieldPanel("default_text"), FieldPanel("default_image")]),
+        FieldPanel("variants"),
+        FieldRowPanel([FieldPanel("collection"), FieldPanel("allow_upload")]),
+        FieldPanel("token_source"),
+        FieldRowPanel([FieldPanel("max_chars"), FieldPanel("max_lines"), FieldPanel("is_required")], heading="Limits"),
+        FieldRowPanel(
+            [FieldPanel("allow_bold"), FieldPanel("allow_italic"), FieldPanel("allow_lists"), FieldPanel("allow_links")],
+            heading="Allowed formatting",
+        ),
+        FieldPanel("needs_review"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [models.UniqueConstraint(fields=["template", "key"], name="template_field_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.key})"
+
+    @property
+    def slot_type(self) -> SlotType:
+        return self.template.layout_spec.slot(self.slot).type
+
+    @property
+    def is_user_editable(self) -> bool:
+        return is_user_editable(self.lock_mode)
+
+    @property
+    def formatting(self) -> list[str]:
+        return [
+            option
+            for option, allowed in (
+                (Formatting.BOLD, self.allow_bold),
+                (Formatting.ITALIC, self.allow_italic),
+                (Formatting.LISTS, self.allow_lists),
+                (Formatting.LINKS, self.allow_links),
+            )
+            if allowed
+        ]
+
+    @cached_property
+    def variant_list(self) -> list[str]:
+        """Text variants, one per blank-line separated paragraph."""
+        blocks = self.variants.replace("\r\n", "\n").split("\n\n")
+        return [block.strip() for block in blocks if block.strip()]

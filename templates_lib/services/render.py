@@ -1,0 +1,304 @@
+"""Rendering: (template revision, values, brand kit) -> HTML -> PDF bytes.
+
+`render_collateral_html` and `render_collateral_pdf` are the two entry points; WeasyPrint
+sits behind `layout_pdf_document` and `write_pdf`, so everything else is tested on HTML.
+User text only ever enters the layout as template context data, so Django's
+autoescaping turns markup into visible text; rich text is sanitised to the field's
+allowed tags first.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from wagtail.images import get_image_model
+
+from brand.services import BrandSnapshot, brand_snapshot
+
+from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
+from ..field_locks import LockMode
+from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
+from ..tokens import TokenContext, resolve_token
+from .brand_css import brand_css, page_css
+from .sanitise import sanitise_rich_text
+
+RENDERER_VERSION = "1"
+RICH_DEFAULT_FORMATTING = ["bold", "italic", "lists", "links"]
+
+
+class Profile(models.TextChoices):
+    PRINT = "print", "Print (PDF/X-4)"
+    DIGITAL = "digital", "Digital (tagged PDF/UA)"
+
+
+class RenderError(Exception):
+    """A render that cannot produce a deliverable PDF (for example, content overflowing)."""
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    url: str
+    width: int
+    height: int
+    alt: str
+
+    @property
+    def is_landscape(self) -> bool:
+        return self.width >= self.height
+
+
+@dataclass(frozen=True)
+class RenderMeta:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    lang: str = "en"
+
+
+def resolve_values(*, template, values: dict[str, Any], token_context: TokenContext | None) -> dict[str, Any]:
+    """Every field's value: locked from the template, token from its source, editable from `values`
+    (falling back to the template's default). Keys for locked or token fields in `values` are ignored."""
+    resolved = {}
+    for tf in template.field_list():
+        if tf.lock_mode == LockMode.LOCKED:
+            resolved[tf.key] = tf.default_image_id if tf.default_image_id else tf.default_text
+        elif tf.lock_mode == LockMode.TOKEN:
+            resolved[tf.key] = resolve_token(tf.token_source, token_context)
+        elif tf.key in values:
+            resolved[tf.key] = values[tf.key]
+        elif tf.lock_mode == LockMode.CHOICE and not tf.default_image_id and not tf.default_text:
+            resolved[tf.key] = tf.variant_list[0] if tf.variant_list else ""
+        else:
+            resolved[tf.key] = tf.default_image_id if tf.default_image_id else tf.default_text
+    return resolved
+
+
+def _image_refs(image_ids: set[int], media_base: str) -> dict[int, ImageRef]:
+    images = get_image_model().objects.in_bulk([i for i in image_ids if isinstance(i, int)])
+    return {
+        pk: ImageRef(
+            url=f"{media_base}{image.file.name}",
+            width=image.width,
+            height=image.height,
+            alt=getattr(image, "alt_text", "") or image.title,
+        )
+        for pk, image in images.items()
+    }
+
+
+def _contact(value: Any, brand: BrandSnapshot) -> dict:
+    if isinstance(value, dict) and any(value.values()):
+        return value
+    return {
+        "name": brand.contact.get("name", ""),
+        "title": "",
+        "phone": brand.contact.get("phone", ""),
+        "email": brand.contact.get("email", ""),
+        "website": brand.contact.get("website", ""),
+    }
+
+
+def _slot_value(tf, slot_type: SlotType, value: Any, images: dict[int, ImageRef], brand: BrandSnapshot) -> Any:
+    if slot_type == SlotType.IMAGE:
+        return images.get(value) if isinstance(value, int) else None
+    if slot_type == SlotType.CONTACT:
+        return _contact(value, brand)
+    text = "" if value is None else str(value)
+    if slot_type == SlotType.RICH_TEXT:
+        formatting = tf.formatting if tf.lock_mode == LockMode.FREE else RICH_DEFAULT_FORMATTING
+        html = sanitise_rich_text(text, formatting)
+        if html and not html.lstrip().startswith(("<p", "<ul", "<ol")):
+            html = "<p>" + html.replace("\n\n", "</p><p>").replace("\n", "<br>") + "</p>"
+        return mark_safe(html)  # noqa: S308 - sanitised to an allow-list just above
+    if slot_type == SlotType.BULLETS:
+        return [line.strip() for line in text.split("\n") if line.strip()]
+    return text
+
+
+def build_slots(*, template, resolved: dict[str, Any], brand: BrandSnapshot, media_base: str):
+    """Map field values onto the layout's slots: `slots` for single slots, `sections` for the
+    repeatable section (a list of dicts, one per section in order)."""
+    layout: Layout = template.layout_spec
+    fields = template.field_list()
+    image_ids = {resolved[tf.key] for tf in fields if layout.slot(tf.slot).type == SlotType.IMAGE}
+    image_ids.discard(None)
+    images = _image_refs({i for i in image_ids if isinstance(i, int)}, media_base)
+    slots: dict[str, Any] = {}
+    sections: list[dict[str, Any]] = [{"number": n + 1} for n in range(template.section_count)]
+    for tf in fields:
+        slot = layout.slot(tf.slot)
+        value = _slot_value(tf, slot.type, resolved[tf.key], images, brand)
+        if slot.in_section:
+            if 1 <= tf.section <= len(sections):
+                sections[tf.section - 1][slot.name] = value
+        else:
+            slots[slot.name] = value
+    return slots, sections
+
+
+_layout_css_cache: dict[str, str] = {}
+
+
+def layout_stylesheet(layout: Layout) -> str:
+    cache_key = f"{layout.key}:{layout.version}"
+    if cache_key not in _layout_css_cache:
+        parts = [(RENDER_TEMPLATE_DIR / "_print.css").read_text(), (RENDER_TEMPLATE_DIR / f"{layout.key}.css").read_text()]
+        _layout_css_cache[cache_key] = "\n".join(parts)
+    return _layout_css_cache[cache_key]
+
+
+def render_collateral_html(
+    *,
+    template,
+    values: dict[str, Any],
+    token_context: TokenContext | None = None,
+    profile: str = Profile.PRINT,
+    brand: BrandSnapshot | None = None,
+    for_browser: bool = False,
+    title: str | None = None,
+    author: str | None = None,
+    watermark: str = "",
+) -> str:
+    """The document as HTML. With `for_browser`, asset URLs point at this site's /media/ and
+    /static/ so a browser can show it; otherwise at the renderer's asset origin."""
+    brand = brand or brand_snapshot()
+    layout = template.layout_spec
+    asset_base = "" if for_browser else ASSET_ORIGIN
+    media_base = f"{asset_base}{settings.MEDIA_URL}"
+    resolved = resolve_values(template=template, values=values, token_context=token_context)
+    slots, sections = build_slots(template=template, resolved=resolved, brand=brand, media_base=media_base)
+    is_print = profile == Profile.PRINT
+    bleed = is_print and template.print_bleed
+    meta = RenderMeta(
+        title=title or template.title,
+        author=author or brand.brand_name,
+        subject=template.description[:300],
+        keywords=template.keywords,
+    )
+    context = {
+        "slots": slots,
+        "sections": sections,
+        "brand": brand,
+        "meta": meta,
+        "profile": profile,
+        "is_print": is_print,
+        "has_bleed": bleed,
+        "watermark": watermark,
+        "legal_footer": brand.legal_footer,
+        "page_css": SafeString(page_css(template=template, bleed=bleed)),
+        "brand_css": SafeString(brand_css(brand=brand, media_base=media_base, cmyk=is_print)),
+        "layout_css": SafeString(layout_stylesheet(layout)),
+        "static_base": f"{asset_base}{settings.STATIC_URL}",
+        "media_base": media_base,
+    }
+    return render_to_string(layout.template_name, context)
+
+
+# WeasyPrint: fonts are loaded once per brand kit version and process, images once per URL.
+_font_configs: "OrderedDict[str, Any]" = OrderedDict()
+_image_cache: "OrderedDict[str, Any]" = OrderedDict()
+_weasy_lock = threading.Lock()
+
+
+class _BoundedCache(OrderedDict):
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        while len(self) > self.limit:
+            self.popitem(last=False)
+
+
+_image_cache = _BoundedCache(64)
+
+
+def _font_config_for(brand_version: str):
+    from weasyprint.text.fonts import FontConfiguration
+
+    with _weasy_lock:
+        config = _font_configs.get(brand_version)
+        if config is None:
+            config = FontConfiguration()
+            _font_configs[brand_version] = config
+            while len(_font_configs) > 4:
+                _font_configs.popitem(last=False)
+        return config
+
+
+def _pdf_options(profile: str, brand: BrandSnapshot) -> dict[str, Any]:
+    if profile == Profile.PRINT:
+        return {
+            "pdf_variant": "pdf/x-4",
+            "output_intent": "device-cmyk" if brand.icc_profile else "srgb",
+            "dpi": 300,
+            "optimize_images": True,
+        }
+    return {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "dpi": 200, "optimize_images": True}
+
+
+def layout_pdf_document(html: str, *, profile: str, brand: BrandSnapshot, fetcher: ProjectFilesFetcher | None = None):
+    """Lay the HTML out with WeasyPrint (the slow part). Only our fetcher ever reaches a file."""
+    from weasyprint import HTML
+
+    fetcher = fetcher or ProjectFilesFetcher()
+    document = HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=fetcher).render(
+        font_config=_font_config_for(brand.version), cache=_image_cache, **_pdf_options(profile, brand)
+    )
+    return document
+
+
+def write_pdf(document, *, profile: str, brand: BrandSnapshot) -> bytes:
+    return document.write_pdf(**_pdf_options(profile, brand))
+
+
+def render_collateral_pdf(
+    *,
+    template,
+    values: dict[str, Any],
+    token_context: TokenContext | None = None,
+    profile: str = Profile.PRINT,
+    brand: BrandSnapshot | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    watermark: str = "",
+    check_fit: bool = True,
+) -> bytes:
+    """The document as PDF bytes. Raises RenderError instead of delivering overflowing content."""
+    from .copyfit import measure_overflows, overflow_messages
+
+    brand = brand or brand_snapshot()
+    html = render_collateral_html(
+        template=template,
+        values=values,
+        token_context=token_context,
+        profile=profile,
+        brand=brand,
+        title=title,
+        author=author,
+        watermark=watermark,
+    )
+    document = layout_pdf_document(html, profile=profile, brand=brand)
+    if check_fit:
+        problems = overflow_messages(template=template, values=values, token_context=token_context,
+                                     overflows=measure_overflows(document, template=template))
+        if problems:
+            raise RenderError("; ".join(f"{key}: {message}" for key, message in problems.items()))
+    if len(document.pages) > settings.LASTMILE_RENDER_PAGE_LIMIT:
+        raise RenderError(f"The document has {len(document.pages)} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}.")
+    return write_pdf(document, profile=profile, brand=brand)
+
+
+def render_template_preview(*, template, as_pdf: bool) -> bytes | str:
+    """A template with its default content, for brand managers (token fields show samples)."""
+    if as_pdf:
+        return render_collateral_pdf(template=template, values={}, check_fit=False)
+    return render_collateral_html(template=template, values={}, for_browser=True)
