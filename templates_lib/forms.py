@@ -17,6 +17,9 @@ class CollateralTemplateForm(WagtailAdminModelForm):
         formset = self.formsets.get("fields")
         if layout is None or formset is None:
             return cleaned
+        orientation = cleaned.get("orientation")
+        if orientation and orientation not in layout.orientations:
+            self.add_error("orientation", f"The layout {layout.name} is designed for {', '.join(layout.orientations)} pages.")
         seen_keys: set[str] = set()
         seen_slots: set[tuple[str, int]] = set()
         for form in formset.forms:

@@ -66,6 +66,7 @@ class Layout:
     section: RepeatableSection | None = None
     fixed_pages: int | None = 1
     pages_per_section: int = 0
+    orientations: tuple[str, ...] = ("portrait",)
     files: tuple[str, ...] = field(default=())
 
     @property

@@ -215,6 +215,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
     },
 }
 LASTMILE_UPLOAD_COLLECTION = "User uploads"

@@ -16,3 +16,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Every test process gets its own upload and render folders, removed by tests/conftest.py.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+TEST_FILES_ROOT = Path(tempfile.mkdtemp(prefix="lastmile-tests-"))
+MEDIA_ROOT = TEST_FILES_ROOT / "media"
+RENDER_CACHE_ROOT = TEST_FILES_ROOT / "renders"
+STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"

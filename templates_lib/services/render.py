@@ -190,6 +190,7 @@ def render_collateral_html(
         "profile": profile,
         "is_print": is_print,
         "has_bleed": bleed,
+        "page_format": f"{template.page_size.lower()}-{template.orientation}",
         "watermark": watermark,
         "legal_footer": brand.legal_footer,
         "page_css": SafeString(page_css(template=template, bleed=bleed)),

@@ -1,0 +1,67 @@
+import shutil
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role, ensure_role_groups
+
+from .factories.accounts import UserFactory
+from .factories.brand import make_brand_kit
+from .factories.templates_lib import make_template
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(getattr(settings, "TEST_FILES_ROOT", "/nonexistent"), ignore_errors=True)
+
+
+@pytest.fixture
+def roles(db):
+    return ensure_role_groups()
+
+
+def _user_with_role(roles, role: Role, **kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(roles[role])
+    return user
+
+
+@pytest.fixture
+def rep(roles):
+    return _user_with_role(roles, Role.SALES_REP, username="rep", first_name="Dana", last_name="Whitfield")
+
+
+@pytest.fixture
+def partner_user(roles):
+    return _user_with_role(roles, Role.PARTNER_USER, username="partner")
+
+
+@pytest.fixture
+def brand_manager(roles):
+    return _user_with_role(roles, Role.BRAND_MANAGER, username="brand")
+
+
+@pytest.fixture
+def analyst(roles):
+    return _user_with_role(roles, Role.MARKETING_ANALYST, username="analyst")
+
+
+@pytest.fixture
+def brand_kit(db):
+    return make_brand_kit()
+
+
+@pytest.fixture
+def onepager(db, brand_kit):
+    return make_template()
+
+
+@pytest.fixture
+def brand_client(client, brand_manager):
+    client.force_login(brand_manager)
+    return client
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    client.force_login(rep)
+    return client

@@ -1,0 +1,133 @@
+import pytest
+
+from templates_lib.services.customisations import customisation_create
+from templates_lib.services.render import Profile, render_collateral_html, render_collateral_pdf
+from templates_lib.tokens import TokenContext
+
+from ... import pdf as pdfread
+from ...factories.templates_lib import HEADLINE
+
+pytestmark = pytest.mark.slow
+
+
+def _pdf(template, user, profile=Profile.PRINT, **values):
+    return render_collateral_pdf(
+        template=template.live_revision.as_object(), values=values, token_context=TokenContext(user=user), profile=profile
+    )
+
+
+def test_pdf_has_one_a4_page_with_locked_user_and_token_text(onepager, rep):
+    pdf = _pdf(onepager, rep, subheadline="Made for Fjord Maritime")
+
+    text = pdfread.text(pdf)
+    assert len(pdfread.reader(pdf).pages) == 1
+    assert pdfread.page_size_mm(pdf) == (210.0, 297.0)
+    assert HEADLINE in text
+    assert "Made for Fjord Maritime" in text
+    assert rep.get_full_name() in text
+    assert rep.email in text
+    assert "Legal footer: Example Corp Ltd" in text
+
+
+def test_print_bleed_adds_three_millimetres_each_side_and_keeps_the_trim_box(db, brand_kit, rep):
+    from ...factories.templates_lib import make_template
+
+    template = make_template(print_bleed=True)
+
+    pdf = _pdf(template, rep)
+
+    assert pdfread.page_size_mm(pdf) == (216.0, 303.0)
+    assert pdfread.trim_size_mm(pdf) == (210.0, 297.0)
+
+
+def test_digital_profile_has_no_bleed_even_when_the_template_asks(db, brand_kit, rep):
+    from ...factories.templates_lib import make_template
+
+    template = make_template(print_bleed=True)
+
+    pdf = _pdf(template, rep, profile=Profile.DIGITAL)
+
+    assert pdfread.page_size_mm(pdf) == (210.0, 297.0)
+
+
+def test_us_letter_page_format_keeps_the_one_pager_on_one_page(db, brand_kit, rep):
+    from ...factories.templates_lib import make_template
+
+    template = make_template(page_size="letter")
+
+    pdf = _pdf(template, rep, profile=Profile.DIGITAL)
+
+    assert pdfread.page_size_mm(pdf)[0] == pytest.approx(215.9, abs=0.2)
+    assert pdfread.page_size_mm(pdf)[1] == pytest.approx(279.4, abs=0.2)
+    assert len(pdfread.reader(pdf).pages) == 1
+
+
+def test_every_font_is_embedded_and_the_brand_font_is_used(onepager, rep):
+    pdf = _pdf(onepager, rep)
+
+    fonts = pdfread.fonts(pdf)
+    assert fonts
+    assert all(pdfread.is_embedded(font) for font in fonts.values())
+    # The brand kit's font files are loaded through @font-face under the family "LM Body".
+    assert any("LM-Body" in name for name in fonts)
+    assert not any("DejaVu" in name for name in fonts)
+
+
+def test_pdf_metadata_has_title_author_subject_and_keywords(db, brand_kit, rep):
+    from ...factories.templates_lib import make_template
+
+    template = make_template(title="Harbour flyer", keywords="maritime, logistics")
+
+    pdf = render_collateral_pdf(
+        template=template.live_revision.as_object(), values={}, token_context=TokenContext(user=rep),
+        title="Flyer for Fjord", author="Dana Whitfield",
+    )
+
+    meta = pdfread.reader(pdf).metadata
+    assert meta.title == "Flyer for Fjord"
+    assert meta.author == "Dana Whitfield"
+    assert meta.subject == "A template for tests."
+    assert "maritime" in meta.get("/Keywords", "")
+
+
+def test_print_profile_declares_a_pdfx_output_intent(onepager, rep):
+    pdf = _pdf(onepager, rep, profile=Profile.PRINT)
+
+    catalog = pdfread.reader(pdf).trailer["/Root"]
+    intent = catalog["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert b"PDF/X-4" in pdf
+
+
+def test_digital_profile_is_tagged(onepager, rep):
+    pdf = _pdf(onepager, rep, profile=Profile.DIGITAL)
+
+    catalog = pdfread.reader(pdf).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+
+
+def test_html_uses_brand_colour_as_a_custom_property(onepager):
+    html = render_collateral_html(template=onepager.live_revision.as_object(), values={})
+
+    assert "--brand-primary: #1B2F4E;" in html
+
+
+def test_values_rendered_against_a_revision_survive_a_newer_revision(onepager, rep):
+    from ...factories.templates_lib import publish_change
+
+    document = customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    before = pdfread.text(_render_document(document))
+
+    publish_change(onepager, headline="A completely different headline.")
+
+    after = pdfread.text(_render_document(document))
+    assert after == before
+    assert HEADLINE in after
+
+
+def _render_document(document):
+    return render_collateral_pdf(
+        template=document.pinned_template(), values=document.values,
+        token_context=TokenContext(user=document.owner), title=document.title,
+    )
