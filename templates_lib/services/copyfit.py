@@ -26,7 +26,7 @@ def measure_overflows(document, *, template) -> dict[tuple[str, int], tuple[floa
     is taller than the box, plus ("__pages__", 0) if the document has more pages than designed."""
     overflows: dict[tuple[str, int], tuple[float, float]] = {}
     for page in document.pages:
-        for box in page._page_box.descendants():
+        for box in page._page_box.descendants(placeholders=True):
             element = getattr(box, "element", None)
             if element is None or box.element_tag != element.tag:
                 continue

@@ -62,9 +62,9 @@ def template_publish_problems(*, template) -> dict[str, str]:
 @transaction.atomic
 def template_publish(*, template, user=None):
     """Publish the template's latest revision. Raises TemplatePublishError when it would overflow."""
-    problems = template_publish_problems(template=template)
+    revision = template.latest_revision or template.save_revision(user=user)
+    problems = template_publish_problems(template=revision.as_object())
     if problems:
         raise TemplatePublishError(problems)
-    revision = template.latest_revision or template.save_revision(user=user)
     revision.publish(user=user)
     return revision

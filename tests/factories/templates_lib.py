@@ -19,9 +19,9 @@ def default_fields(hero_image=None) -> list[dict]:
         {"key": "contact", "label": "Contact", "slot": "contact", "lock_mode": "token", "token_source": "user.contact"},
         {"key": "subheadline", "label": "Subheadline", "slot": "subheadline", "lock_mode": "free", "max_chars": 80,
          "max_lines": 1, "default_text": "Forecasts you can defend."},
-        {"key": "body", "label": "Story", "slot": "body", "lock_mode": "free", "max_chars": 900,
+        {"key": "body", "label": "Story", "slot": "body", "lock_mode": "free", "max_chars": 650,
          "allow_bold": True, "default_text": "<p>Our story.</p>"},
-        {"key": "benefits", "label": "Benefits", "slot": "benefits", "lock_mode": "free", "max_chars": 300,
+        {"key": "benefits", "label": "Benefits", "slot": "benefits", "lock_mode": "free", "max_chars": 240,
          "max_lines": 4, "default_text": "Faster\nSafer"},
         {"key": "cta_heading", "label": "Call to action", "slot": "cta_heading", "lock_mode": "token",
          "token_source": "user.full_name"},
@@ -32,7 +32,9 @@ def default_fields(hero_image=None) -> list[dict]:
 
 def make_template(*, title: str = "Test one-pager", fields: list[dict] | None = None, publish: bool = True,
                   user=None, **attrs) -> CollateralTemplate:
-    template = CollateralTemplate(title=title, description="A template for tests.", layout="onepager", **attrs)
+    template = CollateralTemplate(
+        title=title, description="A template for tests.", layout="onepager", live=False, **attrs
+    )
     template.fields = [TemplateField(sort_order=i, **spec) for i, spec in enumerate(fields or default_fields())]
     template.save()
     revision = template.save_revision(user=user)
