@@ -11,8 +11,15 @@ class CollateralTemplateForm(WagtailAdminModelForm):
     """Checks every field against the chosen layout: known slot, lock mode that suits it,
     section within range, one field per slot, keys unique."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def is_valid(self):
+        # Field forms are cleaned by the inline formset after this form's own clean(), so the
+        # cross-checks against the layout run once everything has been cleaned.
+        valid = super().is_valid()
+        if hasattr(self, "cleaned_data"):
+            self._check_against_layout(self.cleaned_data)
+        return valid and not self.errors and all(not form.errors for form in self.formsets["fields"].forms)
+
+    def _check_against_layout(self, cleaned):
         layout = LAYOUTS.get(cleaned.get("layout") or "")
         formset = self.formsets.get("fields")
         if layout is None or formset is None:

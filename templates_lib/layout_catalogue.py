@@ -49,6 +49,8 @@ register_layout(
             Slot("specs", S.BULLETS, "Specifications", "One row a line, as “Label: value”."),
             Slot("image", S.IMAGE, "Product image"),
             Slot("image_caption", S.TEXT, "Image caption"),
+            Slot("stat_value", S.TEXT, "Key figure"),
+            Slot("stat_label", S.TEXT, "Key figure label"),
             Slot("compliance_heading", S.TEXT, "Compliance heading"),
             Slot("compliance", S.TEXT, "Certifications and compliance"),
             Slot("cta_heading", S.TEXT, "Call to action"),

@@ -8,7 +8,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 import django_filters
 
-from .forms import CollateralTemplateForm
 from .layouts import Kind, layout_choices
 from .models import CollateralTemplate
 from .models.template import PageSize
@@ -33,10 +32,8 @@ class CollateralTemplateViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     list_display = ["title", "kind", "layout", "page_size", "live", "updated_at"]
-    list_filter = CollateralTemplateFilterSet
-    search_fields = ["title", "description"]
+    filterset_class = CollateralTemplateFilterSet
     ordering = ["title"]
-    base_form_class = CollateralTemplateForm
 
 
 register_snippet(CollateralTemplateViewSet)

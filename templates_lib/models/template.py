@@ -23,6 +23,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from ..field_locks import Formatting, LockMode, is_user_editable
+from ..forms import CollateralTemplateForm
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
 from ..tokens import token_choices
 
@@ -66,6 +67,7 @@ class CollateralTemplate(
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    base_form_class = CollateralTemplateForm
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
