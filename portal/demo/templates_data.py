@@ -132,3 +132,100 @@ DATASHEET = {
 }
 
 DEMO_TEMPLATES.append(DATASHEET)
+
+CASE_STUDY = {
+    "title": "Brightpath Partners case study",
+    "description": "Two-page customer story: Brightpath Partners moved forecasting into Northwind and lifted win "
+    "rates by 27%. Tailor the summary, challenge and call to action; results and quotes are approved by the customer.",
+    "layout": "casestudy",
+    "tags": ["customer story", "proof", "services"],
+    "keywords": "Northwind, case study, Brightpath Partners, forecasting, win rate",
+    "print_bleed": True,
+    "fields": [
+        {"key": "eyebrow", "label": "Eyebrow", "slot": "eyebrow", "lock_mode": "choice",
+         "variants": "Customer story · Professional services\n\nCase study · Revenue operations\n\n"
+         "Customer story · Forecasting",
+         "default_text": "Customer story · Professional services"},
+        {"key": "customer_name", "label": "Customer name", "slot": "customer_name", "lock_mode": "locked",
+         "default_text": "Brightpath Partners"},
+        {"key": "customer_logo", "label": "Customer logo", "slot": "customer_logo", "lock_mode": "locked",
+         "image": "partner-logo"},
+        {"key": "hero_image", "label": "Hero image", "slot": "hero_image", "lock_mode": "image",
+         "collection": "Hero images", "image": "skyline-day"},
+        {"key": "headline", "label": "Headline", "slot": "headline", "lock_mode": "choice",
+         "variants": "From two days of forecast prep to forty minutes\n\n"
+         "A forecast the board trusts, 27% more deals won",
+         "default_text": "From two days of forecast prep to forty minutes"},
+        {"key": "summary", "label": "Summary", "slot": "summary", "lock_mode": "free", "max_chars": 220,
+         "max_lines": 1,
+         "default_text": "Brightpath Partners' 140 sellers replaced a spreadsheet forecast with Northwind. Twelve months "
+         "later the board gets a number it trusts, and reps spend their Fridays selling."},
+        {"key": "glance_heading", "label": "At-a-glance heading", "slot": "glance_heading", "lock_mode": "locked",
+         "default_text": "At a glance"},
+        {"key": "glance", "label": "At a glance", "slot": "glance", "lock_mode": "locked",
+         "default_text": "Industry: IT consulting and managed services\n"
+         "Headquarters: Manchester, UK\n"
+         "Sales team: 140 sellers in six countries\n"
+         "CRM: Salesforce Sales Cloud\n"
+         "Products: Northwind Forecast, Content Insights\n"
+         "Live since: March 2025"},
+        {"key": "stat1_value", "label": "Result 1 figure", "slot": "stat1_value", "lock_mode": "locked",
+         "default_text": "40 min"},
+        {"key": "stat1_label", "label": "Result 1 label", "slot": "stat1_label", "lock_mode": "locked",
+         "default_text": "weekly forecast call, down from two days of spreadsheet prep"},
+        {"key": "stat2_value", "label": "Result 2 figure", "slot": "stat2_value", "lock_mode": "locked",
+         "default_text": "+27%"},
+        {"key": "stat2_label", "label": "Result 2 label", "slot": "stat2_label", "lock_mode": "locked",
+         "default_text": "win rate on qualified opportunities within twelve months"},
+        {"key": "stat3_value", "label": "Result 3 figure", "slot": "stat3_value", "lock_mode": "locked",
+         "default_text": "3.1%"},
+        {"key": "stat3_label", "label": "Result 3 label", "slot": "stat3_label", "lock_mode": "locked",
+         "default_text": "forecast error at quarter end, down from 18% the year before"},
+        {"key": "challenge_heading", "label": "Challenge heading", "slot": "challenge_heading", "lock_mode": "locked",
+         "default_text": "The challenge"},
+        {"key": "challenge", "label": "Challenge", "slot": "challenge", "lock_mode": "free", "max_chars": 640,
+         "allow_bold": True, "allow_italic": True, "needs_review": True,
+         "default_text": "<p>Brightpath had doubled its sales team in two years, but its forecast still lived in a "
+         "spreadsheet that six regional managers rebuilt every Thursday. By the time the numbers reached the board "
+         "they were a week old, and the quarter-end call missed by 18% twice in a row.</p><p>Reps spent Friday "
+         "mornings updating CRM fields instead of talking to customers, and nobody could say which deals were "
+         "really at risk until it was too late to help.</p>"},
+        {"key": "solution_heading", "label": "Solution heading", "slot": "solution_heading", "lock_mode": "locked",
+         "default_text": "The solution"},
+        {"key": "solution", "label": "Solution", "slot": "solution", "lock_mode": "locked",
+         "default_text": "<p>Brightpath connected Salesforce, Microsoft 365 and Gong to Northwind in the first week. "
+         "A dedicated onboarding engineer mapped their six regional sales stages to a single process, and the "
+         "forecasting model trained on two years of closed deals.</p><p>From week three, managers ran the Monday "
+         "forecast call straight from Northwind. Every deal carries a score and the <strong>three signals that "
+         "moved it</strong> — a champion going quiet, a slipping mutual plan, legal not yet engaged — so coaching "
+         "focuses on what will change the outcome.</p><p>Content Insights showed which proposals and case studies "
+         "appeared in won deals. Marketing retired 40 unused documents and rebuilt the two that mattered.</p>"},
+        {"key": "results_image", "label": "Results image", "slot": "results_image", "lock_mode": "locked",
+         "image": "chart"},
+        {"key": "results_caption", "label": "Results image caption", "slot": "results_caption", "lock_mode": "locked",
+         "default_text": "Win rate on qualified opportunities, by quarter since go-live (Brightpath CRM data)."},
+        {"key": "quote", "label": "Customer quote", "slot": "quote", "lock_mode": "choice",
+         "variants": "For the first time I can walk into the board meeting with a forecast I can explain deal by "
+         "deal. And my managers coach on evidence, not on hunches.\n\n"
+         "Northwind gave our sellers their Fridays back. That alone paid for the licence in the first quarter.",
+         "default_text": "For the first time I can walk into the board meeting with a forecast I can explain deal by "
+         "deal. And my managers coach on evidence, not on hunches."},
+        {"key": "quote_author", "label": "Quote attribution", "slot": "quote_author", "lock_mode": "locked",
+         "default_text": "Hannah Okafor, Chief Revenue Officer, Brightpath Partners"},
+        {"key": "results_heading", "label": "Results heading", "slot": "results_heading", "lock_mode": "locked",
+         "default_text": "The results"},
+        {"key": "results", "label": "Results", "slot": "results", "lock_mode": "locked",
+         "default_text": "<p>Within two quarters the forecast error at quarter end fell from 18% to 3.1%, and the "
+         "board moved its hiring plan forward by a quarter on the strength of it.</p><p>Win rates on qualified "
+         "opportunities rose 27% in twelve months. Brightpath attributes most of the gain to earlier intervention: "
+         "at-risk deals are flagged on average 19 days sooner than before, while there is still time to bring in "
+         "an executive sponsor or rework the proposal.</p><p>The weekly forecast call now takes forty minutes, and "
+         "reps log 30% more customer meetings per month.</p>"},
+        {"key": "cta_heading", "label": "Call to action", "slot": "cta_heading", "lock_mode": "free",
+         "max_chars": 50, "max_lines": 1, "default_text": "See what Northwind finds in your pipeline"},
+        {"key": "contact", "label": "Your contact details", "slot": "contact", "lock_mode": "token",
+         "token_source": "user.contact"},
+    ],
+}
+
+DEMO_TEMPLATES.append(CASE_STUDY)
