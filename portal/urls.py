@@ -9,11 +9,12 @@ from . import views
 
 app_name_urls = [
     path("", views.home, name="home"),
+    path("documents/<uuid:public_id>/pdf/", views.customisation_download, name="customisation-download"),
 ]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    path("files/", include(wagtaildocs_urls)),
     path("healthz", views.healthz, name="healthz"),
     path("", include((app_name_urls, "portal"))),
 ]

@@ -68,6 +68,22 @@ def _static_file(relative: str) -> Path:
     raise FetchRefusedError(f"No static file {relative!r}")
 
 
+def _check_media_path(name: str) -> None:
+    """On local storage the file must really be under MEDIA_ROOT: a symlink must not lead out of it.
+    (Django's storage checks the path's text only, not where its symlinks point.)"""
+    location = getattr(default_storage, "location", None)
+    if location is None:
+        return
+    try:
+        local = Path(default_storage.path(name))
+    except NotImplementedError:
+        return
+    except SuspiciousFileOperation as exc:
+        raise FetchRefusedError(f"Refused media path {name!r}") from exc
+    if not _inside(Path(location), local):
+        raise FetchRefusedError(f"Media path {name!r} leads outside the media root")
+
+
 @lru_cache(maxsize=1)
 def _static_locations() -> tuple[str, ...]:
     locations = []
@@ -105,6 +121,7 @@ class ProjectFilesFetcher(URLFetcher):
             return self._response(url, path.read_bytes(), path.name)
         if url.startswith(MEDIA_PREFIX):
             name = _safe_relative(urlsplit(url).path.removeprefix("/media/"))
+            _check_media_path(name)
             try:
                 if default_storage.size(name) > MAX_ASSET_BYTES:
                     raise FetchRefusedError(f"Media file too large: {name!r}")

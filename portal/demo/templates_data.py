@@ -156,7 +156,7 @@ CASE_STUDY = {
          "variants": "From two days of forecast prep to forty minutes\n\n"
          "A forecast the board trusts, 27% more deals won",
          "default_text": "From two days of forecast prep to forty minutes"},
-        {"key": "summary", "label": "Summary", "slot": "summary", "lock_mode": "free", "max_chars": 220,
+        {"key": "summary", "label": "Summary", "slot": "summary", "lock_mode": "free", "max_chars": 190,
          "max_lines": 1,
          "default_text": "Brightpath Partners' 140 sellers replaced a spreadsheet forecast with Northwind. Twelve months "
          "later the board gets a number it trusts, and reps spend their Fridays selling."},
@@ -229,3 +229,62 @@ CASE_STUDY = {
 }
 
 DEMO_TEMPLATES.append(CASE_STUDY)
+
+EVENT_FLYER = {
+    "title": "Forecast Forward breakfast flyer",
+    "description": "Poster-style invitation to the Forecast Forward executive breakfast in London. Personalise the "
+    "introduction and registration details; your contact card is added automatically.",
+    "layout": "eventflyer",
+    "tags": ["event", "invitation", "field marketing"],
+    "keywords": "Northwind, Forecast Forward, event, breakfast briefing, London",
+    "print_bleed": True,
+    "fields": [
+        {"key": "eyebrow", "label": "Eyebrow", "slot": "eyebrow", "lock_mode": "choice",
+         "variants": "Northwind Live · Executive breakfast\n\nNorthwind Live · Customer roundtable\n\n"
+         "Invitation · Revenue leaders only",
+         "default_text": "Northwind Live · Executive breakfast"},
+        {"key": "event_name", "label": "Event name", "slot": "event_name", "lock_mode": "locked",
+         "default_text": "Forecast Forward: London 2026"},
+        {"key": "event_intro", "label": "Introduction", "slot": "event_intro", "lock_mode": "free", "max_chars": 150,
+         "max_lines": 1,
+         "default_text": "Three hours with revenue leaders who have stopped arguing about the number — and "
+         "started explaining it."},
+        {"key": "hero_image", "label": "Background image", "slot": "hero_image", "lock_mode": "choice",
+         "collection": "Hero images", "image": "waves"},
+        {"key": "date", "label": "Date", "slot": "date", "lock_mode": "locked", "default_text": "Thursday\n14 May 2026"},
+        {"key": "time", "label": "Time", "slot": "time", "lock_mode": "locked", "default_text": "08:30 – 11:30"},
+        {"key": "venue", "label": "Venue", "slot": "venue", "lock_mode": "locked",
+         "default_text": "Northwind Studio, Level 6"},
+        {"key": "venue_address", "label": "Venue address", "slot": "venue_address", "lock_mode": "locked",
+         "default_text": "10 Example Street, London EC1A 1AA · 4 min from Farringdon"},
+        {"key": "agenda_heading", "label": "Agenda heading", "slot": "agenda_heading", "lock_mode": "locked",
+         "default_text": "The morning"},
+        {"key": "agenda", "label": "Agenda", "slot": "agenda", "lock_mode": "locked",
+         "default_text": "08:30 Breakfast and introductions\n"
+         "09:00 Why forecasts miss: lessons from 312 sales teams\n"
+         "09:30 Keynote: the explainable forecast\n"
+         "10:15 Customer panel with Brightpath Partners and Fjord Maritime\n"
+         "11:00 Hands-on: your own pipeline in Northwind\n"
+         "11:30 Close and coffee"},
+        {"key": "speaker_heading", "label": "Speaker heading", "slot": "speaker_heading", "lock_mode": "locked",
+         "default_text": "Keynote speaker"},
+        {"key": "speaker_name", "label": "Speaker name", "slot": "speaker_name", "lock_mode": "locked",
+         "default_text": "Dr Leila Marsh"},
+        {"key": "speaker_role", "label": "Speaker role", "slot": "speaker_role", "lock_mode": "locked",
+         "default_text": "Chief Data Scientist, Northwind Analytics"},
+        {"key": "speaker_image", "label": "Speaker photo", "slot": "speaker_image", "lock_mode": "image",
+         "collection": "People", "allow_upload": True},
+        {"key": "cta_heading", "label": "Registration call to action", "slot": "cta_heading", "lock_mode": "choice",
+         "variants": "Reserve your seat\n\nRegister today\n\nJoin us for breakfast",
+         "default_text": "Reserve your seat"},
+        {"key": "register_url", "label": "Registration address", "slot": "register_url", "lock_mode": "locked",
+         "default_text": "northwind.example/forward"},
+        {"key": "cta_detail", "label": "Registration details", "slot": "cta_detail", "lock_mode": "free",
+         "max_chars": 110, "max_lines": 1,
+         "default_text": "Free for sales and revenue leaders. 60 places, confirmed in order of registration."},
+        {"key": "contact", "label": "Your contact details", "slot": "contact", "lock_mode": "token",
+         "token_source": "user.contact"},
+    ],
+}
+
+DEMO_TEMPLATES.append(EVENT_FLYER)
