@@ -23,7 +23,10 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     Role.PARTNER_USER: [],
     Role.BRAND_MANAGER: [
         WAGTAIL_ADMIN_ACCESS,
-        *[("templates_lib", f"{action}_collateraltemplate") for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")],
+        *[
+            ("templates_lib", f"{action}_collateraltemplate")
+            for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+        ],
         ("brand", "change_brandkit"),
         *[("brand", f"{action}_brandfont") for action in ("add", "change", "delete", "view")],
         *[("brand", f"{action}_brandimage") for action in ("add", "change", "delete", "choose")],

@@ -50,6 +50,80 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
 
 
+def bench_document(label, document, warm_runs: int) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from weasyprint import HTML
+
+    from templates_lib.fetcher import ASSET_ORIGIN, ProjectFilesFetcher
+    from templates_lib.services.render import (
+        Profile,
+        _font_config_for,
+        layout_pdf_document,
+        render_collateral_html,
+        render_collateral_pdf,
+        write_pdf,
+    )
+    from templates_lib.services.render_cache import render_job_for_customisation
+
+    job = render_job_for_customisation(document, profile=Profile.PRINT)
+
+    def ours(job=job):
+        render_collateral_pdf(
+            template=job.template,
+            values=job.values,
+            token_context=job.token_context,
+            profile=job.profile,
+            brand=job.brand,
+            title=job.title,
+            author=job.author,
+        )
+
+    cold = timed(ours)
+    warm = [timed(ours) for _ in range(warm_runs)]
+    html = render_collateral_html(
+        template=job.template,
+        values=job.values,
+        token_context=job.token_context,
+        profile=job.profile,
+        brand=job.brand,
+        title=job.title,
+        author=job.author,
+    )
+    options = {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": 300, "optimize_images": True}
+
+    def weasyprint_alone(html=html):
+        HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=ProjectFilesFetcher()).write_pdf(
+            font_config=_font_config_for(job.brand.version), **options
+        )
+
+    weasyprint_alone()
+    plain = [timed(weasyprint_alone) for _ in range(warm_runs)]
+
+    def layout_only(html=html):
+        layout_pdf_document(html, profile=job.profile, brand=job.brand)
+
+    layout = [timed(layout_only) for _ in range(max(3, warm_runs // 4))]
+    document_obj = layout_pdf_document(html, profile=job.profile, brand=job.brand)
+    write = [timed(lambda d=document_obj: write_pdf(d, profile=job.profile, brand=job.brand)) for _ in range(3)]
+
+    client = Client()
+    client.force_login(document.owner)
+    url = reverse("portal:customisation-download", args=[document.public_id])
+    b"".join(client.get(url).streaming_content)  # fills the cache
+    cached = [timed(lambda: b"".join(client.get(url).streaming_content)) for _ in range(warm_runs)]
+
+    median_warm, median_plain = statistics.median(warm), statistics.median(plain)
+    print(f"\n{label} ({job.template.title}, {len(document_obj.pages)} page(s), print profile)")
+    print(f"  cold render                    {cold:8.1f} ms")
+    print(f"  warm render  median / p90      {median_warm:8.1f} / {p90(warm):.1f} ms  (n={warm_runs})")
+    print(f"  WeasyPrint alone, same HTML    {median_plain:8.1f} ms median")
+    print(f"  our overhead ratio             {median_warm / median_plain:8.2f} x")
+    print(f"  of which layout / PDF writing  {statistics.median(layout):8.1f} / {statistics.median(write):.1f} ms")
+    print(f"  cached repeat download         {statistics.median(cached):8.1f} ms median (test client)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -65,87 +139,39 @@ def main() -> None:
     call_command("createcachetable", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    from django.test import Client
-    from django.urls import reverse
-    from weasyprint import HTML
-
     from templates_lib.models import Customisation
     from templates_lib.services.render import (
         Profile,
-        _font_config_for,
-        layout_pdf_document,
-        render_collateral_html,
         render_collateral_pdf,
-        write_pdf,
     )
     from templates_lib.services.render_cache import render_job_for_customisation
-    from templates_lib.fetcher import ASSET_ORIGIN, ProjectFilesFetcher
 
     print(f"Lastmile render benchmark ({os.cpu_count()} cores, WeasyPrint {__import__('weasyprint').__version__})")
-    documents = {
-        c.template.layout: c for c in Customisation.objects.select_related("template", "owner").order_by("pk")
-    }
+    documents = {c.template.layout: c for c in Customisation.objects.select_related("template", "owner").order_by("pk")}
     cases = [("one-pager", documents.get("onepager")), ("brochure", documents.get("brochure"))]
     for label, document in cases:
         if document is None:
             print(f"\n{label}: no demo document with this layout")
             continue
-        job = render_job_for_customisation(document, profile=Profile.PRINT)
-
-        def ours(job=job):
-            render_collateral_pdf(
-                template=job.template, values=job.values, token_context=job.token_context, profile=job.profile,
-                brand=job.brand, title=job.title, author=job.author,
-            )
-
-        cold = timed(ours)
-        warm = [timed(ours) for _ in range(warm_runs)]
-        html = render_collateral_html(
-            template=job.template, values=job.values, token_context=job.token_context, profile=job.profile,
-            brand=job.brand, title=job.title, author=job.author,
-        )
-        options = {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": 300, "optimize_images": True}
-
-        def weasyprint_alone(html=html):
-            HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=ProjectFilesFetcher()).write_pdf(
-                font_config=_font_config_for(job.brand.version), **options
-            )
-
-        weasyprint_alone()
-        plain = [timed(weasyprint_alone) for _ in range(warm_runs)]
-
-        def layout_only(html=html):
-            layout_pdf_document(html, profile=job.profile, brand=job.brand)
-
-        layout = [timed(layout_only) for _ in range(max(3, warm_runs // 4))]
-        document_obj = layout_pdf_document(html, profile=job.profile, brand=job.brand)
-        write = [timed(lambda d=document_obj: write_pdf(d, profile=job.profile, brand=job.brand)) for _ in range(3)]
-
-        client = Client()
-        client.force_login(document.owner)
-        url = reverse("portal:customisation-download", args=[document.public_id])
-        b"".join(client.get(url).streaming_content)  # fills the cache
-        cached = [timed(lambda: b"".join(client.get(url).streaming_content)) for _ in range(warm_runs)]
-
-        median_warm, median_plain = statistics.median(warm), statistics.median(plain)
-        print(f"\n{label} ({job.template.title}, {len(document_obj.pages)} page(s), print profile)")
-        print(f"  cold render                    {cold:8.1f} ms")
-        print(f"  warm render  median / p90      {median_warm:8.1f} / {p90(warm):.1f} ms  (n={warm_runs})")
-        print(f"  WeasyPrint alone, same HTML    {median_plain:8.1f} ms median")
-        print(f"  our overhead ratio             {median_warm / median_plain:8.2f} x")
-        print(f"  of which layout / PDF writing  {statistics.median(layout):8.1f} / {statistics.median(write):.1f} ms")
-        print(f"  cached repeat download         {statistics.median(cached):8.1f} ms median (test client)")
+        bench_document(label, document, warm_runs)
 
     onepager = documents["onepager"]
     job = render_job_for_customisation(onepager, profile=Profile.PRINT)
     memory = {}
     for i in range(1, soak_runs + 1):
-        render_collateral_pdf(template=job.template, values=job.values, token_context=job.token_context,
-                              profile=job.profile, brand=job.brand)
+        render_collateral_pdf(
+            template=job.template,
+            values=job.values,
+            token_context=job.token_context,
+            profile=job.profile,
+            brand=job.brand,
+        )
         if i in (20, soak_runs):
             memory[i] = rss_mb()
-    print(f"\nmemory: peak RSS {peak_mb():.0f} MB; RSS after 20 renders {memory[20]:.0f} MB, "
-          f"after {soak_runs} {memory[soak_runs]:.0f} MB ({(memory[soak_runs] / memory[20] - 1) * 100:+.1f}%)")
+    print(
+        f"\nmemory: peak RSS {peak_mb():.0f} MB; RSS after 20 renders {memory[20]:.0f} MB, "
+        f"after {soak_runs} {memory[soak_runs]:.0f} MB ({(memory[soak_runs] / memory[20] - 1) * 100:+.1f}%)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from django.db import models
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable
@@ -70,12 +70,8 @@ class BrandFont(models.Model):
         help_text="The name layouts use for this family, e.g. 'Brand Sans'.",
     )
     regular = models.FileField(upload_to="brand/fonts/", validators=[FONT_EXTENSIONS, validate_font_file])
-    bold = models.FileField(
-        upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
-    )
-    italic = models.FileField(
-        upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
-    )
+    bold = models.FileField(upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file])
+    italic = models.FileField(upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file])
     bold_italic = models.FileField(
         upload_to="brand/fonts/", blank=True, validators=[FONT_EXTENSIONS, validate_font_file]
     )
@@ -101,14 +97,10 @@ class BrandKit(ClusterableModel, BaseGenericSetting):
     brand_name = models.CharField(max_length=120, default="Your company")
     tagline = models.CharField(max_length=160, blank=True)
 
-    heading_font = models.ForeignKey(
-        BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    heading_font = models.ForeignKey(BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     body_font = models.ForeignKey(BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    primary_logo = models.ForeignKey(
-        BrandImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    primary_logo = models.ForeignKey(BrandImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     monochrome_logo = models.ForeignKey(
         BrandImage,
         null=True,
@@ -184,7 +176,10 @@ class BrandColour(Orderable):
         help_text="Optional, used in print PDFs when a CMYK profile is uploaded: 100, 60, 0, 20.",
     )
 
-    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("name")]), FieldRowPanel([FieldPanel("hex"), FieldPanel("cmyk")])]
+    panels = [
+        FieldRowPanel([FieldPanel("role"), FieldPanel("name")]),
+        FieldRowPanel([FieldPanel("hex"), FieldPanel("cmyk")]),
+    ]
 
     class Meta(Orderable.Meta):
         constraints = [models.UniqueConstraint(fields=["brand_kit", "role"], name="brand_colour_role_unique")]

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from PIL import Image, ImageOps
 from fontTools.ttLib import TTFont, TTLibError
+from PIL import Image, ImageOps
 
 FONT_FORMATS = {b"\x00\x01\x00\x00": "TrueType", b"true": "TrueType", b"OTTO": "OpenType", b"wOF2": "WOFF2"}
 MAX_FONT_BYTES = 10 * 1024 * 1024

@@ -27,6 +27,8 @@ def customisation_download(request, public_id):
     profile = Profile.DIGITAL if request.GET.get("profile") == Profile.DIGITAL else Profile.PRINT
     name = render_pdf_cached(render_job_for_customisation(customisation, profile=profile))
     filename = f"{slugify(customisation.title) or 'document'}.pdf"
-    response = FileResponse(open_cached_pdf(name), as_attachment=True, filename=filename, content_type="application/pdf")
+    response = FileResponse(
+        open_cached_pdf(name), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -26,7 +26,9 @@ class CollateralTemplateForm(WagtailAdminModelForm):
             return cleaned
         orientation = cleaned.get("orientation")
         if orientation and orientation not in layout.orientations:
-            self.add_error("orientation", f"The layout {layout.name} is designed for {', '.join(layout.orientations)} pages.")
+            self.add_error(
+                "orientation", f"The layout {layout.name} is designed for {', '.join(layout.orientations)} pages."
+            )
         seen_keys: set[str] = set()
         seen_slots: set[tuple[str, int]] = set()
         for form in formset.forms:

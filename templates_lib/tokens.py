@@ -80,7 +80,12 @@ register_token_source("user.photo", "User's photo", {SlotType.IMAGE}, sample=Non
     "user.contact",
     "User's contact card",
     {SlotType.CONTACT},
-    sample={"name": "Alex Example", "title": "Account Executive", "phone": "+44 20 7946 0000", "email": "alex@example.com"},
+    sample={
+        "name": "Alex Example",
+        "title": "Account Executive",
+        "phone": "+44 20 7946 0000",
+        "email": "alex@example.com",
+    },
 )
 def _user_contact(context: TokenContext) -> dict:
     user = context.user

@@ -1,7 +1,8 @@
 import shutil
 
-import pytest
 from django.conf import settings
+
+import pytest
 
 from accounts.roles import Role, ensure_role_groups
 

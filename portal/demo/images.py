@@ -48,8 +48,14 @@ def logo(name: str, subtitle: str, primary: str, accent: str, *, mono: bool = Fa
     chevron = (*_hex(primary), 255) if mono else (255, 255, 255, 255)
     cx, cy = 40 * scale, 42 * scale
     draw.polygon(
-        [(cx - 16 * scale, cy + 18 * scale), (cx, cy - 20 * scale), (cx + 16 * scale, cy + 18 * scale),
-         (cx + 8 * scale, cy + 18 * scale), (cx, cy - 2 * scale), (cx - 8 * scale, cy + 18 * scale)],
+        [
+            (cx - 16 * scale, cy + 18 * scale),
+            (cx, cy - 20 * scale),
+            (cx + 16 * scale, cy + 18 * scale),
+            (cx + 8 * scale, cy + 18 * scale),
+            (cx, cy - 2 * scale),
+            (cx - 8 * scale, cy + 18 * scale),
+        ],
         fill=chevron,
     )
     if not mono:
@@ -69,7 +75,9 @@ def skyline(primary: str, accent: str, *, seed: int, width: int = 2000, height: 
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / height
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(sky_top, sky_bottom, strict=True)))
+        draw.line(
+            [(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(sky_top, sky_bottom, strict=True))
+        )
     ground = int(height * 0.82)
     for layer, (shade, min_h, max_h) in enumerate(((0.55, 0.25, 0.55), (0.35, 0.35, 0.75))):
         x = rng.randint(-40, 0)

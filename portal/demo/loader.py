@@ -22,7 +22,7 @@ from templates_lib.services.customisations import customisation_create
 from . import images
 from .templates_data import DEMO_TEMPLATES
 
-DEMO_PASSWORD = "lastmile-demo"
+DEMO_PASSWORD = "lastmile-demo"  # noqa: S105 - printed to the person running the demo
 PALETTE = {
     "primary": ("Harbour Navy", "#1B2F4E", "100, 78, 30, 35"),
     "secondary": ("Signal Blue", "#1F6FB2", "90, 50, 0, 5"),
@@ -32,7 +32,13 @@ PALETTE = {
     "surface": ("Mist", "#EEF3F8", "6, 2, 0, 2"),
 }
 FONT_FILES = {
-    "Lato": ("/usr/share/fonts/truetype/lato/", "Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf"),
+    "Lato": (
+        "/usr/share/fonts/truetype/lato/",
+        "Lato-Regular.ttf",
+        "Lato-Bold.ttf",
+        "Lato-Italic.ttf",
+        "Lato-BoldItalic.ttf",
+    ),
     "Yrsa": ("/usr/share/fonts/truetype/fonts-yrsa-rasa/", "Yrsa-Regular.ttf", "Yrsa-Bold.ttf", "", ""),
 }
 OFL = "SIL Open Font License 1.1 — installed from Debian's {package} package; see /usr/share/doc/{package}/copyright."
@@ -101,18 +107,39 @@ def load_brand() -> tuple[BrandKit, dict]:
     assets = {
         "logo": _image("Northwind logo", images.logo("Northwind", "Analytics", p, a), "northwind-logo.png", logos),
         "logo-mono": _image(
-            "Northwind logo (mono)", images.logo("Northwind", "Analytics", p, a, mono=True), "northwind-logo-mono.png", logos
+            "Northwind logo (mono)",
+            images.logo("Northwind", "Analytics", p, a, mono=True),
+            "northwind-logo-mono.png",
+            logos,
         ),
         "partner-logo": _image(
-            "Brightpath Partners logo", images.logo("Brightpath", "Partners", "#2E7D5B", "#F2B134"), "brightpath-logo.png", logos
+            "Brightpath Partners logo",
+            images.logo("Brightpath", "Partners", "#2E7D5B", "#F2B134"),
+            "brightpath-logo.png",
+            logos,
         ),
-        "skyline-dusk": _image("City at dusk", images.skyline(p, a, seed=7), "skyline-dusk.jpg", heroes,
-                               "City towers at dusk with lit windows"),
-        "skyline-day": _image("City by day", images.skyline(p, a, seed=11, dusk=False), "skyline-day.jpg", heroes,
-                              "City towers under a clear sky"),
+        "skyline-dusk": _image(
+            "City at dusk",
+            images.skyline(p, a, seed=7),
+            "skyline-dusk.jpg",
+            heroes,
+            "City towers at dusk with lit windows",
+        ),
+        "skyline-day": _image(
+            "City by day",
+            images.skyline(p, a, seed=11, dusk=False),
+            "skyline-day.jpg",
+            heroes,
+            "City towers under a clear sky",
+        ),
         "waves": _image("Brand waves", images.pattern(p, s, a, seed=3), "waves.jpg", heroes, "Abstract brand waves"),
-        "chart": _image("Win-rate chart", images.chart(p, s, a), "win-rate-chart.png", illustrations,
-                        "Bar chart: win rate rising each quarter"),
+        "chart": _image(
+            "Win-rate chart",
+            images.chart(p, s, a),
+            "win-rate-chart.png",
+            illustrations,
+            "Bar chart: win rate rising each quarter",
+        ),
     }
     kit = BrandKit.load()
     kit.brand_name = "Northwind Analytics"
@@ -208,7 +235,7 @@ def _field(order: int, spec: dict, assets: dict) -> TemplateField:
 
 def load_customisations(users: dict, templates: list[CollateralTemplate]) -> None:
     rep = users["rep"]
-    for template in templates[:3]:
+    for template in templates:
         title = f"{template.title} – Fjord Maritime"
         if Customisation.objects.filter(owner=rep, title=title).exists():
             continue

@@ -288,3 +288,161 @@ EVENT_FLYER = {
 }
 
 DEMO_TEMPLATES.append(EVENT_FLYER)
+
+
+def _chapter(n: int, *, title: str, intro: str, body: str, highlights: str, image: str, caption: str,
+             body_free: bool = False, image_collection: str = "Hero images") -> list[dict]:
+    """The six fields of one brochure chapter (section n)."""
+    body_field = {"key": f"chapter{n}_body", "label": f"Chapter {n} text", "slot": "chapter_body", "section": n,
+                  "lock_mode": "locked", "default_text": body}
+    if body_free:
+        body_field.update(lock_mode="free", max_chars=1250, allow_bold=True, allow_italic=True, needs_review=True)
+    return [
+        {"key": f"chapter{n}_title", "label": f"Chapter {n} title", "slot": "chapter_title", "section": n,
+         "lock_mode": "locked", "default_text": title},
+        {"key": f"chapter{n}_intro", "label": f"Chapter {n} introduction", "slot": "chapter_intro", "section": n,
+         "lock_mode": "locked", "default_text": intro},
+        {"key": f"chapter{n}_image", "label": f"Chapter {n} image", "slot": "chapter_image", "section": n,
+         "lock_mode": "choice", "collection": image_collection, "image": image},
+        {"key": f"chapter{n}_caption", "label": f"Chapter {n} caption", "slot": "chapter_caption", "section": n,
+         "lock_mode": "locked", "default_text": caption},
+        body_field,
+        {"key": f"chapter{n}_highlights", "label": f"Chapter {n} highlights", "slot": "chapter_highlights",
+         "section": n, "lock_mode": "locked", "default_text": highlights},
+    ]
+
+
+BROCHURE = {
+    "title": "Platform brochure 2026",
+    "description": "Eight-page platform brochure: cover, six chapters (forecasting, deal intelligence, content "
+    "attribution, pipeline hygiene, security, onboarding) and a contact page. Personalise the opening chapter, "
+    "the closing note and the call to action.",
+    "layout": "brochure",
+    "tags": ["product", "brochure", "new business"],
+    "keywords": "Northwind, revenue intelligence, brochure, forecasting, content attribution",
+    "print_bleed": True,
+    "fields": [
+        {"key": "eyebrow", "label": "Cover eyebrow", "slot": "eyebrow", "lock_mode": "choice",
+         "variants": "Platform brochure · 2026\n\nProduct overview · 2026\n\nFor revenue leaders · 2026",
+         "default_text": "Platform brochure · 2026"},
+        {"key": "title", "label": "Title", "slot": "title", "lock_mode": "locked",
+         "default_text": "Revenue intelligence, explained"},
+        {"key": "subtitle", "label": "Subtitle", "slot": "subtitle", "lock_mode": "free", "max_chars": 110,
+         "max_lines": 1,
+         "default_text": "How Northwind helps B2B sales teams forecast with confidence and win more of the right deals."},
+        {"key": "cover_image", "label": "Cover image", "slot": "cover_image", "lock_mode": "image",
+         "collection": "Hero images", "image": "skyline-dusk"},
+        {"key": "highlights_heading", "label": "Highlights heading", "slot": "highlights_heading",
+         "lock_mode": "locked", "default_text": "At a glance"},
+        *_chapter(
+            1, title="Forecasting you can defend",
+            intro="A model trained on your own win and loss history, that explains every number it gives you.",
+            image="skyline-dusk", body_free=True,
+            caption="Forecast calls move from spreadsheets to a shared, explainable view of the quarter.",
+            body="<p>Most forecasts are built twice: once by reps in the CRM, and again by managers in a spreadsheet "
+            "the night before the call. Northwind replaces the second step with a model that reads your pipeline, "
+            "activity and history every hour.</p><p>Every deal gets a probability and the three signals that moved it "
+            "most — a champion going quiet, a mutual plan slipping, procurement not yet engaged. Managers see the "
+            "rep's call, the model's view and the gap between them, deal by deal.</p><p>Because the model is "
+            "trained on two years of your own closed deals, it learns how your buyers behave rather than an "
+            "industry average. Accuracy typically reaches ±4% at quarter end after two quarters, and the board "
+            "pack builds itself.</p>",
+            highlights="Explainable scores: the top three signals behind every prediction\n"
+            "Roll-ups: rep, team, region and company calls side by side\n"
+            "Scenarios: see the quarter if your top ten deals slip by 30 days\n"
+            "Board pack: one-click PDF and Excel exports with commentary"),
+        *_chapter(
+            2, title="Deal intelligence",
+            intro="See which deals are at risk while there is still time to change the outcome.",
+            image="waves",
+            caption="Risk signals are drawn from CRM stages, calendars, email and call transcripts.",
+            body="<p>Northwind connects the signals your team already produces: meetings booked, emails answered, "
+            "stakeholders added, calls recorded. It compares each open deal with the deals you have won and lost, "
+            "and flags the ones that have started to look like losses.</p><p>Alerts arrive where sellers already "
+            "work — in Salesforce, Slack or Teams — with a plain-language reason and a suggested next step, such as "
+            "bringing in an executive sponsor or confirming the decision process.</p><p>Customers see at-risk deals "
+            "flagged on average 19 days sooner than before, which is often the difference between a rescue and a "
+            "post-mortem.</p>",
+            highlights="Risk alerts: flagged on average 19 days sooner\n"
+            "Stakeholder map: who is engaged, who has gone quiet\n"
+            "Next steps: a suggested action with every alert\n"
+            "Where you work: Salesforce, Slack and Microsoft Teams"),
+        *_chapter(
+            3, title="Content attribution",
+            intro="Find out which documents appear in won deals, and retire the ones nobody opens.",
+            image="chart", image_collection="Illustrations",
+            caption="Share of won deals that included each piece of content, last four quarters.",
+            body="<p>Marketing produces hundreds of one-pagers, case studies and proposals a year, but rarely knows "
+            "which of them help close business. Northwind follows every document your sellers send, from first "
+            "share to signed contract.</p><p>The content report ranks assets by their presence in won and lost "
+            "deals, by segment and by stage, so you can see that a pricing one-pager matters in the final week "
+            "while a case study earns its place at discovery.</p><p>One customer found two documents in 70% of "
+            "their won deals, retired forty others and rebuilt the two that mattered.</p>",
+            highlights="Win-rate by asset: content ranked by its presence in won deals\n"
+            "Stage view: which documents help at which stage\n"
+            "Engagement: opens, time spent and forwards per document\n"
+            "Clean-up: find content nobody has sent in 90 days"),
+        *_chapter(
+            4, title="Pipeline hygiene",
+            intro="Automatic alerts before stale stages and missing dates reach the board deck.",
+            image="skyline-day",
+            caption="Hygiene alerts run every hour against the rules your revenue operations team sets.",
+            body="<p>A forecast is only as good as the pipeline beneath it. Northwind checks every open opportunity "
+            "against the rules your revenue operations team defines: close dates in the past, deals stuck in a stage "
+            "for twice the median time, opportunities with a single contact.</p><p>Sellers get a short, weekly "
+            "digest rather than a flood of notifications, and managers see hygiene scores by team alongside the "
+            "forecast itself.</p><p>Teams typically cut stale opportunities by half in the first quarter, and the "
+            "Monday forecast call stops being a data-cleaning session.</p>",
+            highlights="Rules you own: set by revenue operations, not by us\n"
+            "Weekly digest: one message per seller, not fifty\n"
+            "Team scores: hygiene next to the forecast it affects\n"
+            "Fix in place: update the CRM from the alert itself"),
+        *_chapter(
+            5, title="Security and compliance",
+            intro="Enterprise-grade controls, with your data kept in the region you choose.",
+            image="waves",
+            caption="Customer data stays in the EU (Frankfurt) or US (N. Virginia) region you select.",
+            body="<p>Northwind is certified to ISO/IEC 27001:2022 and audited annually for SOC 2 Type II. Data is "
+            "encrypted at rest with AES-256 and in transit with TLS 1.3, and an independent firm tests the platform "
+            "every year.</p><p>You choose where your data lives — the EU or the US — and it stays there, including "
+            "backups. Single sign-on via SAML 2.0 and SCIM provisioning keep access in line with your identity "
+            "provider, and role-based permissions control who sees which teams and deals.</p><p>Our data processing "
+            "agreement and security pack are available on request before any contract is signed.</p>",
+            highlights="Certified: ISO/IEC 27001:2022 and SOC 2 Type II\n"
+            "Residency: EU (Frankfurt) or US (N. Virginia)\n"
+            "Identity: SAML 2.0 SSO and SCIM provisioning\n"
+            "Encryption: AES-256 at rest, TLS 1.3 in transit"),
+        *_chapter(
+            6, title="Onboarding and support",
+            intro="Live in two weeks, with a named engineer and a customer success manager.",
+            image="skyline-dusk",
+            caption="A typical onboarding: connectors in week one, first forecast call in week two.",
+            body="<p>Every new customer gets a dedicated onboarding engineer for the first thirty days. In week one "
+            "we connect your CRM, calendar and call recording tools and map your sales stages; in week two your "
+            "managers run their first forecast call from Northwind.</p><p>After go-live a named customer success "
+            "manager meets your revenue operations lead every month to review adoption, accuracy and the next "
+            "use case to switch on.</p><p>Support is available 24 hours a day on weekdays, with a 99.9% uptime "
+            "commitment in every contract.</p>",
+            highlights="Two weeks: from signature to first forecast call\n"
+            "Named people: onboarding engineer and success manager\n"
+            "Support: 24/5, with a 99.9% uptime SLA\n"
+            "Academy: self-paced courses for sellers and managers"),
+        {"key": "closing_heading", "label": "Closing heading", "slot": "closing_heading", "lock_mode": "locked",
+         "default_text": "Let's look at your number together"},
+        {"key": "closing_body", "label": "Closing text", "slot": "closing_body", "lock_mode": "free",
+         "max_chars": 520, "allow_bold": True, "allow_italic": True, "needs_review": True,
+         "default_text": "<p>In a 30-minute session we connect a read-only copy of your CRM and show you what "
+         "Northwind sees in your current quarter: the deals most likely to slip, the ones that look stronger than "
+         "your team thinks, and the content that shows up in your wins.</p><p>No slides, no commitment — just your "
+         "own pipeline, explained.</p>"},
+        {"key": "cta_heading", "label": "Call to action", "slot": "cta_heading", "lock_mode": "choice",
+         "variants": "Book your 30-minute pipeline review\n\nStart a 14-day pilot with your own data",
+         "default_text": "Book your 30-minute pipeline review"},
+        {"key": "cta_url", "label": "Call-to-action address", "slot": "cta_url", "lock_mode": "locked",
+         "default_text": "northwind.example/review"},
+        {"key": "contact", "label": "Your contact details", "slot": "contact", "lock_mode": "token",
+         "token_source": "user.contact"},
+    ],
+}
+
+DEMO_TEMPLATES.append(BROCHURE)

@@ -1,5 +1,5 @@
 from .customisation import Customisation, CustomisationQuerySet
-from .template import CollateralTemplate, PageSize, Orientation, TemplateField, TemplateTag
+from .template import CollateralTemplate, Orientation, PageSize, TemplateField, TemplateTag
 
 __all__ = [
     "CollateralTemplate",

@@ -27,7 +27,9 @@ from ..forms import CollateralTemplateForm
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
 from ..tokens import token_choices
 
-FIELD_KEY = RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter.")
+FIELD_KEY = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter."
+)
 
 
 class PageSize(models.TextChoices):
@@ -41,7 +43,9 @@ class Orientation(models.TextChoices):
 
 
 class TemplateTag(TaggedItemBase):
-    content_object = ParentalKey("templates_lib.CollateralTemplate", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "templates_lib.CollateralTemplate", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
 
 class CollateralTemplate(
@@ -174,7 +178,9 @@ class TemplateField(Orderable):
         related_name="+",
         help_text="Image choice and image fields: the approved collection users pick from.",
     )
-    allow_upload = models.BooleanField(default=False, help_text="Image fields: users may upload their own (always reviewed).")
+    allow_upload = models.BooleanField(
+        default=False, help_text="Image fields: users may upload their own (always reviewed)."
+    )
     token_source = models.CharField(max_length=60, blank=True, choices=token_choices)
 
     max_chars = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
@@ -198,7 +204,12 @@ class TemplateField(Orderable):
         FieldPanel("token_source"),
         FieldRowPanel([FieldPanel("max_chars"), FieldPanel("max_lines"), FieldPanel("is_required")], heading="Limits"),
         FieldRowPanel(
-            [FieldPanel("allow_bold"), FieldPanel("allow_italic"), FieldPanel("allow_lists"), FieldPanel("allow_links")],
+            [
+                FieldPanel("allow_bold"),
+                FieldPanel("allow_italic"),
+                FieldPanel("allow_lists"),
+                FieldPanel("allow_links"),
+            ],
             heading="Allowed formatting",
         ),
         FieldPanel("needs_review"),

@@ -37,7 +37,10 @@ def brand_css(*, brand: BrandSnapshot, media_base: str, cmyk: bool) -> str:
     use_cmyk = cmyk and bool(brand.icc_profile)
     lines = []
     if use_cmyk:
-        lines.append(f"@color-profile device-cmyk {{ src: url({_css_string(media_base + brand.icc_profile)}); }}")
+        lines.append(
+            f"@color-profile device-cmyk {{ src: url({_css_string(media_base + brand.icc_profile)}); "
+            "components: c, m, y, k; }"
+        )
     lines += _font_faces("heading", brand.heading_font, media_base)
     lines += _font_faces("body", brand.body_font, media_base)
     props = []

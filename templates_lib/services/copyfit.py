@@ -98,6 +98,8 @@ def copyfit_errors(*, template, values: dict[str, Any], token_context: TokenCont
     )
     document = layout_pdf_document(html, profile=Profile.DIGITAL, brand=brand)
     return overflow_messages(
-        template=template, values=values, token_context=token_context,
+        template=template,
+        values=values,
+        token_context=token_context,
         overflows=measure_overflows(document, template=template),
     )

@@ -45,7 +45,9 @@ def customisation_create(
 
 
 @transaction.atomic
-def customisation_update(*, customisation: Customisation, values: dict[str, Any], check_fit: bool = True) -> Customisation:
+def customisation_update(
+    *, customisation: Customisation, values: dict[str, Any], check_fit: bool = True
+) -> Customisation:
     """Replace the document's values, validated against its pinned revision."""
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)
     customisation.values = result.values

@@ -55,7 +55,9 @@ def template_publish_problems(*, template) -> dict[str, str]:
         return problems
     return {
         key: f"At its maximum length this field would overflow. {message}"
-        for key, message in copyfit_errors(template=template, values=worst_case_values(template), token_context=None).items()
+        for key, message in copyfit_errors(
+            template=template, values=worst_case_values(template), token_context=None
+        ).items()
     }
 
 

@@ -149,7 +149,10 @@ _layout_css_cache: dict[str, str] = {}
 def layout_stylesheet(layout: Layout) -> str:
     cache_key = f"{layout.key}:{layout.version}"
     if cache_key not in _layout_css_cache:
-        parts = [(RENDER_TEMPLATE_DIR / "_print.css").read_text(), (RENDER_TEMPLATE_DIR / f"{layout.key}.css").read_text()]
+        parts = [
+            (RENDER_TEMPLATE_DIR / "_print.css").read_text(),
+            (RENDER_TEMPLATE_DIR / f"{layout.key}.css").read_text(),
+        ]
         _layout_css_cache[cache_key] = "\n".join(parts)
     return _layout_css_cache[cache_key]
 
@@ -289,12 +292,18 @@ def render_collateral_pdf(
     )
     document = layout_pdf_document(html, profile=profile, brand=brand)
     if check_fit:
-        problems = overflow_messages(template=template, values=values, token_context=token_context,
-                                     overflows=measure_overflows(document, template=template))
+        problems = overflow_messages(
+            template=template,
+            values=values,
+            token_context=token_context,
+            overflows=measure_overflows(document, template=template),
+        )
         if problems:
             raise RenderError("; ".join(f"{key}: {message}" for key, message in problems.items()))
     if len(document.pages) > settings.LASTMILE_RENDER_PAGE_LIMIT:
-        raise RenderError(f"The document has {len(document.pages)} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}.")
+        raise RenderError(
+            f"The document has {len(document.pages)} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}."
+        )
     return write_pdf(document, profile=profile, brand=brand)
 
 

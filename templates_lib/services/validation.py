@@ -47,16 +47,14 @@ def _as_text(value: Any) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in text.split("\n")]
+    return text.split("\n")
 
 
 def _check_limits(result: CleanResult, tf, text: str, plain: str) -> None:
     if tf.is_required and not plain.strip():
         result.add_error(tf.key, f"{tf.label} is required.")
     if tf.max_chars is not None and len(plain) > tf.max_chars:
-        result.add_error(
-            tf.key, f"{tf.label} is {len(plain)} characters; the limit is {tf.max_chars}."
-        )
+        result.add_error(tf.key, f"{tf.label} is {len(plain)} characters; the limit is {tf.max_chars}.")
     if tf.max_lines is not None and len(_lines(text)) > tf.max_lines and text:
         result.add_error(tf.key, f"{tf.label} has {len(_lines(text))} lines; the limit is {tf.max_lines}.")
 
@@ -175,6 +173,8 @@ def customisation_values_clean(
     if check_fit and result.is_valid:
         from .copyfit import copyfit_errors
 
-        for key, message in copyfit_errors(template=template, values=result.values, token_context=token_context).items():
+        for key, message in copyfit_errors(
+            template=template, values=result.values, token_context=token_context
+        ).items():
             result.add_error(key, message)
     return result

@@ -1,12 +1,14 @@
 import io
 from pathlib import Path
 
-import factory
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from PIL import Image as PILImage
+
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+
+import factory
+from PIL import Image as PILImage
 
 from brand.models import BrandColour, BrandFont, BrandKit
 
@@ -42,7 +44,9 @@ def make_font(family: str = "Lato") -> BrandFont:
     return font
 
 
-def make_brand_kit(*, primary: str = "#1B2F4E", legal: str = "Legal footer: Example Corp Ltd, registered in England.") -> BrandKit:
+def make_brand_kit(
+    *, primary: str = "#1B2F4E", legal: str = "Legal footer: Example Corp Ltd, registered in England."
+) -> BrandKit:
     kit = BrandKit.load()
     font = BrandFont.objects.filter(family_name="Lato").first() or make_font()
     kit.brand_name = "Example Corp"

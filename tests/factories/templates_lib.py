@@ -12,26 +12,71 @@ def default_fields(hero_image=None) -> list[dict]:
     hero = hero_image or ImageFactory(collection=collection("Hero images"))
     return [
         {"key": "headline", "label": "Headline", "slot": "headline", "lock_mode": "locked", "default_text": HEADLINE},
-        {"key": "eyebrow", "label": "Eyebrow", "slot": "eyebrow", "lock_mode": "choice",
-         "variants": "For sales teams\n\nFor partners", "default_text": "For sales teams"},
-        {"key": "hero_image", "label": "Hero image", "slot": "hero_image", "lock_mode": "choice",
-         "collection": hero.collection, "default_image": hero},
+        {
+            "key": "eyebrow",
+            "label": "Eyebrow",
+            "slot": "eyebrow",
+            "lock_mode": "choice",
+            "variants": "For sales teams\n\nFor partners",
+            "default_text": "For sales teams",
+        },
+        {
+            "key": "hero_image",
+            "label": "Hero image",
+            "slot": "hero_image",
+            "lock_mode": "choice",
+            "collection": hero.collection,
+            "default_image": hero,
+        },
         {"key": "contact", "label": "Contact", "slot": "contact", "lock_mode": "token", "token_source": "user.contact"},
-        {"key": "subheadline", "label": "Subheadline", "slot": "subheadline", "lock_mode": "free", "max_chars": 80,
-         "max_lines": 1, "default_text": "Forecasts you can defend."},
-        {"key": "body", "label": "Story", "slot": "body", "lock_mode": "free", "max_chars": 650,
-         "allow_bold": True, "default_text": "<p>Our story.</p>"},
-        {"key": "benefits", "label": "Benefits", "slot": "benefits", "lock_mode": "free", "max_chars": 240,
-         "max_lines": 4, "default_text": "Faster\nSafer"},
-        {"key": "cta_heading", "label": "Call to action", "slot": "cta_heading", "lock_mode": "token",
-         "token_source": "user.full_name"},
-        {"key": "side_image", "label": "Side image", "slot": "side_image", "lock_mode": "image",
-         "collection": collection("Illustrations"), "allow_upload": False},
+        {
+            "key": "subheadline",
+            "label": "Subheadline",
+            "slot": "subheadline",
+            "lock_mode": "free",
+            "max_chars": 80,
+            "max_lines": 1,
+            "default_text": "Forecasts you can defend.",
+        },
+        {
+            "key": "body",
+            "label": "Story",
+            "slot": "body",
+            "lock_mode": "free",
+            "max_chars": 650,
+            "allow_bold": True,
+            "default_text": "<p>Our story.</p>",
+        },
+        {
+            "key": "benefits",
+            "label": "Benefits",
+            "slot": "benefits",
+            "lock_mode": "free",
+            "max_chars": 240,
+            "max_lines": 4,
+            "default_text": "Faster\nSafer",
+        },
+        {
+            "key": "cta_heading",
+            "label": "Call to action",
+            "slot": "cta_heading",
+            "lock_mode": "token",
+            "token_source": "user.full_name",
+        },
+        {
+            "key": "side_image",
+            "label": "Side image",
+            "slot": "side_image",
+            "lock_mode": "image",
+            "collection": collection("Illustrations"),
+            "allow_upload": False,
+        },
     ]
 
 
-def make_template(*, title: str = "Test one-pager", fields: list[dict] | None = None, publish: bool = True,
-                  user=None, **attrs) -> CollateralTemplate:
+def make_template(
+    *, title: str = "Test one-pager", fields: list[dict] | None = None, publish: bool = True, user=None, **attrs
+) -> CollateralTemplate:
     template = CollateralTemplate(
         title=title, description="A template for tests.", layout="onepager", live=False, **attrs
     )

@@ -1,7 +1,8 @@
 import uuid
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from templates_lib.services.customisations import customisation_create
 
@@ -14,7 +15,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def document(onepager, rep):
     return customisation_create(
-        template=onepager, owner=rep, values={"subheadline": "For Fjord Maritime"}, title='Q3 "Promo"\r\nX: y', check_fit=False
+        template=onepager,
+        owner=rep,
+        values={"subheadline": "For Fjord Maritime"},
+        title='Q3 "Promo"\r\nX: y',
+        check_fit=False,
     )
 
 

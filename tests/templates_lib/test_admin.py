@@ -1,10 +1,11 @@
 """The template snippet in Wagtail admin: listing, editing, preview as HTML and PDF, and the
 publishing gate, through real HTTP requests."""
 
-import pytest
 from django.urls import reverse
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+import pytest
 
 from templates_lib.models import CollateralTemplate
 
@@ -13,10 +14,27 @@ from ..factories.templates_lib import HEADLINE, make_template
 
 URL = "wagtailsnippets_templates_lib_collateraltemplate"
 FIELD_ATTRS = (
-    "key", "label", "help_text", "slot", "section", "lock_mode", "default_text", "variants", "token_source",
-    "max_chars", "max_lines",
+    "key",
+    "label",
+    "help_text",
+    "slot",
+    "section",
+    "lock_mode",
+    "default_text",
+    "variants",
+    "token_source",
+    "max_chars",
+    "max_lines",
 )
-FIELD_FLAGS = ("allow_upload", "is_required", "allow_bold", "allow_italic", "allow_lists", "allow_links", "needs_review")
+FIELD_FLAGS = (
+    "allow_upload",
+    "is_required",
+    "allow_bold",
+    "allow_italic",
+    "allow_lists",
+    "allow_links",
+    "needs_review",
+)
 
 
 def form_data(template: CollateralTemplate, **overrides) -> dict:

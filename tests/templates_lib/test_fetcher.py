@@ -13,10 +13,11 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+import pytest
 
 from brand.services import BrandSnapshot
 from templates_lib import fetcher as fetcher_module

@@ -1,4 +1,8 @@
+import subprocess
+from pathlib import Path
+
 import pytest
+from django.core.files.base import ContentFile
 
 from templates_lib.services.customisations import customisation_create
 from templates_lib.services.render import Profile, render_collateral_html, render_collateral_pdf
@@ -12,7 +16,10 @@ pytestmark = pytest.mark.slow
 
 def _pdf(template, user, profile=Profile.PRINT, **values):
     return render_collateral_pdf(
-        template=template.live_revision.as_object(), values=values, token_context=TokenContext(user=user), profile=profile
+        template=template.live_revision.as_object(),
+        values=values,
+        token_context=TokenContext(user=user),
+        profile=profile,
     )
 
 
@@ -79,8 +86,11 @@ def test_pdf_metadata_has_title_author_subject_and_keywords(db, brand_kit, rep):
     template = make_template(title="Harbour flyer", keywords="maritime, logistics")
 
     pdf = render_collateral_pdf(
-        template=template.live_revision.as_object(), values={}, token_context=TokenContext(user=rep),
-        title="Flyer for Fjord", author="Dana Whitfield",
+        template=template.live_revision.as_object(),
+        values={},
+        token_context=TokenContext(user=rep),
+        title="Flyer for Fjord",
+        author="Dana Whitfield",
     )
 
     meta = pdfread.reader(pdf).metadata
@@ -128,6 +138,61 @@ def test_values_rendered_against_a_revision_survive_a_newer_revision(onepager, r
 
 def _render_document(document):
     return render_collateral_pdf(
-        template=document.pinned_template(), values=document.values,
-        token_context=TokenContext(user=document.owner), title=document.title,
+        template=document.pinned_template(),
+        values=document.values,
+        token_context=TokenContext(user=document.owner),
+        title=document.title,
     )
+
+
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+def test_print_profile_with_a_printer_icc_profile_writes_cmyk_colours(onepager, rep, brand_kit):
+    from brand.models import BrandColour
+
+    brand_kit.print_icc_profile.save("printer.icc", ContentFile(CMYK_PROFILE.read_bytes()))
+    BrandColour.objects.filter(brand_kit=brand_kit, role="primary").update(cmyk="100, 78, 30, 35")
+
+    pdf = _pdf(onepager, rep, profile=Profile.PRINT)
+
+    intent = pdfread.reader(pdf).trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/DestOutputProfile"].get_object()["/N"] == 4
+    content = pdfread.reader(pdf).pages[0].get_contents().get_data()
+    assert b"1 0.78 0.3 0.35 scn" in content
+
+
+@pytest.mark.parametrize("profile", [Profile.PRINT, Profile.DIGITAL])
+def test_pdf_passes_qpdf_check(onepager, rep, profile, tmp_path):
+    path = tmp_path / "out.pdf"
+    path.write_bytes(_pdf(onepager, rep, profile=profile))
+
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True, check=False)  # noqa: S603, S607
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def test_digital_pdf_links_use_only_https_mailto_and_tel(db, brand_kit, rep):
+    from ...factories.templates_lib import default_fields, make_template
+
+    fields = default_fields()
+    fields[5]["allow_links"] = True
+    template = make_template(fields=fields)
+    body = '<p><a href="https://example.com/x">site</a> <a href="mailto:a@example.com">mail</a></p>'
+
+    pdf = render_collateral_pdf(
+        template=template.live_revision.as_object(),
+        values={"body": body},
+        token_context=TokenContext(user=rep),
+        profile=Profile.DIGITAL,
+    )
+
+    uris = [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in pdfread.reader(pdf).pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
+    ]
+    assert "https://example.com/x" in uris
+    assert all(uri.split(":", 1)[0] in {"https", "mailto", "tel"} for uri in uris)

@@ -145,7 +145,9 @@ def test_the_locked_headline_renders_whatever_was_submitted(template, rep):
     from templates_lib.services.render import render_collateral_html
 
     result = clean(template, rep, headline="50% off everything")
-    html = render_collateral_html(template=template.live_revision.as_object(), values={**result.values, "headline": "50% off"})
+    html = render_collateral_html(
+        template=template.live_revision.as_object(), values={**result.values, "headline": "50% off"}
+    )
 
     assert HEADLINE in html
     assert "50% off" not in html
