@@ -296,7 +296,7 @@ def _chapter(n: int, *, title: str, intro: str, body: str, highlights: str, imag
     body_field = {"key": f"chapter{n}_body", "label": f"Chapter {n} text", "slot": "chapter_body", "section": n,
                   "lock_mode": "locked", "default_text": body}
     if body_free:
-        body_field.update(lock_mode="free", max_chars=1250, allow_bold=True, allow_italic=True, needs_review=True)
+        body_field.update(lock_mode="free", max_chars=950, allow_bold=True, allow_italic=True, needs_review=True)
     return [
         {"key": f"chapter{n}_title", "label": f"Chapter {n} title", "slot": "chapter_title", "section": n,
          "lock_mode": "locked", "default_text": title},

@@ -11,7 +11,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PublishingPanel
 from wagtail.models import (
     Collection,
     DraftStateMixin,
@@ -80,6 +80,7 @@ class CollateralTemplate(
         FieldPanel("print_bleed"),
         MultiFieldPanel([FieldPanel("tags"), FieldPanel("keywords")], heading="Finding it"),
         InlinePanel("fields", heading="Fields", label="Field"),
+        PublishingPanel(),
     ]
 
     search_fields = [
