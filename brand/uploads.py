@@ -5,7 +5,6 @@ message a person can act on. Nothing here touches the database.
 """
 
 import io
-import struct
 import warnings
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageOps
 
 FONT_FORMATS = {b"\x00\x01\x00\x00": "TrueType", b"true": "TrueType", b"OTTO": "OpenType", b"wOF2": "WOFF2"}
@@ -25,12 +24,20 @@ MAX_ICC_BYTES = 5 * 1024 * 1024
 UPLOAD_IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    if size >= 1024:
+        return f"{size / 1024:.3g} KB"
+    return f"{size} bytes"
+
+
 def _read(file, limit: int, what: str) -> bytes:
     file.seek(0)
     data = file.read(limit + 1)
     file.seek(0)
     if len(data) > limit:
-        raise ValidationError(f"This {what} is larger than {limit // (1024 * 1024)} MB.")
+        raise ValidationError(f"This {what} is larger than {_size_text(limit)}.")
     return data
 
 
@@ -40,13 +47,18 @@ def validate_font_file(file) -> None:
     kind = FONT_FORMATS.get(data[:4])
     if kind is None:
         raise ValidationError("This is not a TrueType, OpenType or WOFF2 font file.")
+    damaged = ValidationError(f"This {kind} font file is damaged and cannot be read.")
     try:
         font = TTFont(io.BytesIO(data), lazy=True)
+        if kind != "WOFF2" and any(entry.offset + entry.length > len(data) for entry in font.reader.tables.values()):
+            raise damaged  # truncated: a table runs past the end of the file
         family = font["name"].getDebugName(1)
         has_cmap = font.getBestCmap() is not None
         font.close()
-    except (TTLibError, KeyError, AssertionError, ValueError, struct.error) as exc:
-        raise ValidationError(f"This {kind} font file is damaged and cannot be read.") from exc
+    except ValidationError:
+        raise
+    except Exception as exc:  # any parser failure (TTLibError, struct.error, brotli.error, ...) means a bad file
+        raise damaged from exc
     if not family or not has_cmap:
         raise ValidationError(f"This {kind} font has no family name or character map.")
 
@@ -101,7 +113,9 @@ def clean_uploaded_image(file, *, max_bytes: int | None = None, max_pixels: int 
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError("This image is too large to process.") from exc
+            raise ValidationError(
+                f"This image is too large to process; the limit is {max_pixels // 1_000_000} megapixels."
+            ) from exc
         except Image.UnidentifiedImageError as exc:
             raise ValidationError("This file is not a PNG, JPEG, WebP or GIF image.") from exc
         except (OSError, ValueError, SyntaxError) as exc:
@@ -109,14 +123,21 @@ def clean_uploaded_image(file, *, max_bytes: int | None = None, max_pixels: int 
 
 
 def _reencode(image: Image.Image, source_format: str) -> CleanImage:
-    """Write the pixels alone into a fresh file: EXIF, XMP, ICC text and comments are gone."""
+    """Write the pixels alone into a fresh file: EXIF, XMP, ICC profiles and comments are gone.
+
+    Pillow's encoders copy some metadata from `image.info` unless told otherwise (a JPEG's
+    comment, a PNG's ICC profile), so the info is emptied before saving."""
     out = io.BytesIO()
     if source_format == "JPEG":
-        image.convert("RGB").save(out, format="JPEG", quality=90, optimize=True)
+        image = image.convert("RGB")
         fmt = "JPEG"
     else:
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        if image.mode not in ("RGB", "RGBA", "L", "LA") or "transparency" in image.info:
             image = image.convert("RGBA")
         fmt = "WEBP" if source_format == "WEBP" else "PNG"
+    image.info = {}
+    if fmt == "JPEG":
+        image.save(out, format="JPEG", quality=90, optimize=True)
+    else:
         image.save(out, format=fmt, **({"lossless": True} if fmt == "WEBP" else {"optimize": True}))
     return CleanImage(out.getvalue(), fmt, image.width, image.height)

@@ -56,7 +56,7 @@ register_layout(
             Slot("cta_heading", S.TEXT, "Call to action"),
             Slot("contact", S.CONTACT, "Contact block"),
         ),
-        files=("parts/spec_table.html", "parts/lead_bullets.html"),
+        files=("parts/spec_table.html", "parts/lead_bullets.html", "parts/contact_card.html", "parts/logo.html"),
     )
 )
 
@@ -96,7 +96,7 @@ register_layout(
             Slot("contact", S.CONTACT, "Contact block"),
         ),
         fixed_pages=2,
-        files=("parts/spec_table.html",),
+        files=("parts/spec_table.html", "parts/contact_card.html", "parts/logo.html"),
     )
 )
 
@@ -127,7 +127,7 @@ register_layout(
             Slot("register_url", S.TEXT, "Registration address"),
             Slot("contact", S.CONTACT, "Contact block"),
         ),
-        files=("parts/agenda.html",),
+        files=("parts/agenda.html", "parts/contact_card.html", "parts/logo.html"),
     )
 )
 
@@ -159,5 +159,6 @@ register_layout(
         section=RepeatableSection("chapter", "Chapter", 1, 8),
         fixed_pages=2,
         pages_per_section=1,
+        files=("parts/lead_bullets.html", "parts/contact_card.html", "parts/logo.html"),
     )
 )

@@ -18,6 +18,7 @@ from accounts.roles import Role, ensure_role_groups
 from brand.models import BrandColour, BrandFont, BrandKit
 from templates_lib.models import CollateralTemplate, Customisation, TemplateField
 from templates_lib.services.customisations import customisation_create
+from templates_lib.services.publishing import template_publish
 
 from . import images
 from .templates_data import DEMO_TEMPLATES
@@ -214,8 +215,8 @@ def load_templates(assets: dict, publisher) -> list[CollateralTemplate]:
         template.tags.add(*spec.get("tags", []))
         template.fields = [_field(order, field_spec, assets) for order, field_spec in enumerate(spec["fields"])]
         template.save()
-        revision = template.save_revision(user=publisher)
-        revision.publish(user=publisher)
+        template.save_revision(user=publisher)
+        template_publish(template=template, user=publisher)
         template.refresh_from_db()
         templates.append(template)
     return templates

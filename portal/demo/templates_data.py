@@ -446,3 +446,37 @@ BROCHURE = {
 }
 
 DEMO_TEMPLATES.append(BROCHURE)
+
+
+def _cobranded_onepager() -> dict:
+    """The one-pager on US Letter for the Americas, co-branded with a partner's logo."""
+    fields = []
+    for field in ONEPAGER["fields"]:
+        field = dict(field)
+        if field["key"] == "eyebrow":
+            field.update(variants="Partner edition\n\nFor channel partners", default_text="Partner edition")
+        if field["key"] == "hero_image":
+            field = {"key": "hero_image", "label": "Hero image", "slot": "hero_image", "lock_mode": "image",
+                     "collection": "Hero images", "image": "skyline-day", "allow_upload": True}
+        if field["key"] == "subheadline":
+            field.update(default_text="Revenue intelligence, delivered with Brightpath Partners.")
+        if field["key"] == "body":
+            field.update(max_chars=540)
+        if field["key"] == "cta_heading":
+            field.update(max_chars=28, default_text="Book a demo today")
+        fields.append(field)
+    fields.append({"key": "partner_logo", "label": "Partner logo", "slot": "partner_logo", "lock_mode": "locked",
+                   "image": "partner-logo"})
+    return {
+        **ONEPAGER,
+        "title": "Partner one-pager (US Letter)",
+        "description": "The product one-pager for partners in the Americas: US Letter, with the partner's logo beside "
+        "ours. Pick or upload the hero image; the story and benefits are yours to adapt.",
+        "page_size": "letter",
+        "print_bleed": False,
+        "tags": ["product", "partners"],
+        "fields": fields,
+    }
+
+
+DEMO_TEMPLATES.append(_cobranded_onepager())

@@ -205,24 +205,11 @@ def render_collateral_html(
     return render_to_string(layout.template_name, context)
 
 
-# WeasyPrint: fonts are loaded once per brand kit version and process, images once per URL.
+# WeasyPrint: fonts are loaded once per brand kit version and process. Images get a fresh cache
+# per render: WeasyPrint 70 downsamples cached images in place when `dpi` is set, so a shared cache
+# lets one render's small copy leak into the next render's larger drawing.
 _font_configs: "OrderedDict[str, Any]" = OrderedDict()
-_image_cache: "OrderedDict[str, Any]" = OrderedDict()
 _weasy_lock = threading.Lock()
-
-
-class _BoundedCache(OrderedDict):
-    def __init__(self, limit: int):
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        while len(self) > self.limit:
-            self.popitem(last=False)
-
-
-_image_cache = _BoundedCache(64)
 
 
 def _font_config_for(brand_version: str):
@@ -255,7 +242,7 @@ def layout_pdf_document(html: str, *, profile: str, brand: BrandSnapshot, fetche
 
     fetcher = fetcher or ProjectFilesFetcher()
     document = HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=fetcher).render(
-        font_config=_font_config_for(brand.version), cache=_image_cache, **_pdf_options(profile, brand)
+        font_config=_font_config_for(brand.version), cache={}, **_pdf_options(profile, brand)
     )
     return document
 

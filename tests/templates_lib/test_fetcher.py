@@ -28,7 +28,14 @@ from ..factories.brand import png_bytes
 
 WAGTAIL_STATIC_PNG = "wagtailadmin/images/default-user-avatar.png"
 SECRET = b"root:x:0:0:secret-outside-the-asset-roots\n"
-IO_EVENTS = ("open", "socket.getaddrinfo", "socket.connect", "socket.gethostbyname", "subprocess.Popen", "urllib.Request")
+IO_EVENTS = (
+    "open",
+    "socket.getaddrinfo",
+    "socket.connect",
+    "socket.gethostbyname",
+    "subprocess.Popen",
+    "urllib.Request",
+)
 
 
 class UnexpectedIO(BaseException):
@@ -46,16 +53,12 @@ def _audit(event, args):
             raise UnexpectedIO(f"{event} {args[:2]!r}")
 
 
-_hook_installed = False
+sys.addaudithook(_audit)  # inert unless a `watching_io` block is active; audit hooks cannot be removed
 
 
 @contextmanager
 def watching_io(*, block: bool = True):
     """Record (and by default stop) every file open, DNS lookup, socket connect and subprocess."""
-    global _hook_installed
-    if not _hook_installed:
-        sys.addaudithook(_audit)
-        _hook_installed = True
     seen: list[tuple[str, str]] = []
     _recorders.append((seen, block))
     try:
@@ -127,7 +130,7 @@ def test_the_urllib_opener_interface_is_refused_the_same_way():
     assert fetcher.refused == ["file:///etc/passwd"]
 
 
-def test_serves_a_media_file_with_its_bytes_and_content_type(settings):
+def test_serves_a_media_file_with_its_bytes_and_content_type():
     content = png_bytes(12, 9)
     name = default_storage.save(f"images/logo {uuid.uuid4().hex}.png", ContentFile(content))
     fetcher = ProjectFilesFetcher()
@@ -164,6 +167,7 @@ def test_refuses_a_static_root_symlink_that_points_outside_the_root(settings, tm
     secret = _secret_outside(tmp_path)
     static_root = tmp_path / "static"
     static_root.mkdir()
+    (static_root / "real.css").write_text("body { color: red }")
     (static_root / "brand.css").symlink_to(secret)
     settings.STATIC_ROOT = static_root
     fetcher = ProjectFilesFetcher()
@@ -172,6 +176,7 @@ def test_refuses_a_static_root_symlink_that_points_outside_the_root(settings, tm
         fetcher.fetch(STATIC_PREFIX + "brand.css")
 
     assert io_seen == []
+    assert fetcher.fetch(STATIC_PREFIX + "real.css").read() == b"body { color: red }"
 
 
 def test_refuses_a_static_root_folder_symlink_that_points_outside_the_root(settings, tmp_path):
@@ -276,38 +281,44 @@ def _vector_document(media_url: str) -> str:
     return f"""<!DOCTYPE html>
 <html><head>
 <base href="file:///etc/">
-<link rel="stylesheet" href="{d['link-stylesheet']}">
-<link rel="attachment" href="{d['link-attachment']}" title="passwd">
+<link rel="stylesheet" href="{d["link-stylesheet"]}">
+<link rel="attachment" href="{d["link-attachment"]}" title="passwd">
 <style>
-@import url("{d['css-import']}");
-@import "{d['css-import-in-style']}";
-@font-face {{ font-family: Stolen; src: url("{d['font-face']}"), local("DejaVu Sans"); }}
-body {{ font-family: Stolen, sans-serif; background: url("{d['css-background']}"); }}
-ul {{ list-style-image: url("{d['css-list-style']}"); }}
-p.c::before {{ content: url("{d['css-content']}"); }}
+@import url("{d["css-import"]}");
+@import "{d["css-import-in-style"]}";
+@font-face {{ font-family: Stolen; src: url("{d["font-face"]}"), local("DejaVu Sans"); }}
+body {{ font-family: Stolen, sans-serif; background: url("{d["css-background"]}"); }}
+ul {{ list-style-image: url("{d["css-list-style"]}"); }}
+p.c::before {{ content: url("{d["css-content"]}"); }}
 </style>
 </head><body>
 <p>Every fetch vector.</p>
-<img src="{d['img']}" alt="">
-<img src="{d['img-traversal']}" alt="">
+<img src="{d["img"]}" alt="">
+<img src="{d["img-traversal"]}" alt="">
 <img src="passwd?base-relative" alt="">
 <img src="{media_url}" alt="allowed media">
 <img src="{STATIC_PREFIX}{WAGTAIL_STATIC_PNG}" alt="allowed static">
 <img src="{svg}" alt="svg">
 <ul><li>item</li></ul>
 <p class="c">content</p>
-<a rel="attachment" href="{d['a-attachment']}">attachment over http</a>
-<a rel="attachment" href="{d['a-attachment-file']}">attachment from a file</a>
-<object data="{d['object']}" type="image/png"></object>
-<embed src="{d['embed']}" type="image/png">
-<iframe src="{IGNORED['iframe']}"></iframe>
-<video src="{IGNORED['video']}"></video>
+<a rel="attachment" href="{d["a-attachment"]}">attachment over http</a>
+<a rel="attachment" href="{d["a-attachment-file"]}">attachment from a file</a>
+<object data="{d["object"]}" type="image/png"></object>
+<embed src="{d["embed"]}" type="image/png">
+<iframe src="{IGNORED["iframe"]}"></iframe>
+<video src="{IGNORED["video"]}"></video>
 </body></html>"""
 
 
 NO_BRAND = BrandSnapshot(
-    brand_name="Fetch vectors", tagline="", colours=(), heading_font=None, body_font=None,
-    primary_logo=None, monochrome_logo=None, legal_footer="",
+    brand_name="Fetch vectors",
+    tagline="",
+    colours=(),
+    heading_font=None,
+    body_font=None,
+    primary_logo=None,
+    monochrome_logo=None,
+    legal_footer="",
 )
 
 

@@ -7,9 +7,10 @@ allowed formatting is a validation error on that field, not something silently s
 
 import re
 
+from django.conf import settings
+
 import pytest
 import tinyhtml5
-from django.conf import settings
 
 from templates_lib.fetcher import ProjectFilesFetcher
 from templates_lib.models import Customisation
@@ -111,7 +112,8 @@ def test_template_syntax_in_a_field_is_never_evaluated(onepager, rep, payload):
 
     assert _subheadline(html).text == payload
     assert settings.SECRET_KEY not in html
-    assert "sys.modules" not in html and "'True': True" not in html
+    assert "sys.modules" not in html
+    assert "'True': True" not in html
 
 
 RICH_TEXT_ATTACKS = {
@@ -123,7 +125,7 @@ RICH_TEXT_ATTACKS = {
 }
 
 
-@pytest.mark.parametrize("payload, tag", RICH_TEXT_ATTACKS.values(), ids=RICH_TEXT_ATTACKS.keys())
+@pytest.mark.parametrize(("payload", "tag"), RICH_TEXT_ATTACKS.values(), ids=RICH_TEXT_ATTACKS.keys())
 def test_markup_outside_a_rich_text_fields_formatting_is_a_field_error(onepager, rep, payload, tag):
     template = onepager.live_revision.as_object()
 
@@ -148,7 +150,9 @@ def test_bold_in_a_bold_only_rich_text_field_is_accepted(onepager, rep):
     template = onepager.live_revision.as_object()
 
     result = customisation_values_clean(
-        template=template, submitted={"body": "<p>Our <b>bold</b> story.</p>"}, token_context=TokenContext(user=rep),
+        template=template,
+        submitted={"body": "<p>Our <b>bold</b> story.</p>"},
+        token_context=TokenContext(user=rep),
         check_fit=False,
     )
 
@@ -175,12 +179,16 @@ def links_template(db, brand_kit):
     return make_template(title="Links allowed", fields=fields)
 
 
-@pytest.mark.parametrize("href", ["javascript:app.alert(1)", "file:///C:/Windows/", "data:text/html,<b>x</b>", "JaVaScRiPt:alert(1)"])
+@pytest.mark.parametrize(
+    "href", ["javascript:app.alert(1)", "file:///C:/Windows/", "data:text/html,<b>x</b>", "JaVaScRiPt:alert(1)"]
+)
 def test_a_link_to_an_unsafe_scheme_is_a_field_error_even_where_links_are_allowed(links_template, rep, href):
     template = links_template.live_revision.as_object()
 
     result = customisation_values_clean(
-        template=template, submitted={"body": f'<p><a href="{href}">Book</a></p>'}, token_context=TokenContext(user=rep),
+        template=template,
+        submitted={"body": f'<p><a href="{href}">Book</a></p>'},
+        token_context=TokenContext(user=rep),
         check_fit=False,
     )
 

@@ -196,3 +196,41 @@ def test_digital_pdf_links_use_only_https_mailto_and_tel(db, brand_kit, rep):
     ]
     assert "https://example.com/x" in uris
     assert all(uri.split(":", 1)[0] in {"https", "mailto", "tel"} for uri in uris)
+
+
+def _image_widths(pdf: bytes) -> list[int]:
+    widths = []
+    for page in pdfread.reader(pdf).pages:
+        for obj in (page["/Resources"].get("/XObject") or {}).values():
+            obj = obj.get_object()
+            if obj.get("/Subtype") == "/Image":
+                widths.append(int(obj["/Width"]))
+    return sorted(widths)
+
+
+def test_an_image_drawn_small_in_one_render_is_not_degraded_in_the_next(db, brand_kit, rep):
+    from ...factories.brand import ImageFactory, collection
+    from ...factories.templates_lib import default_fields, make_template
+
+    big = ImageFactory(collection=collection("Hero images"), file=_image_file(2400, 1200))
+    as_hero = make_template(title="Big", fields=default_fields(hero_image=big))
+    small_fields = default_fields()
+    small_fields[8].update(lock_mode="locked", default_image=big)
+    as_side = make_template(title="Small", fields=small_fields)
+
+    first = _image_widths(_pdf(as_hero, rep))
+    _pdf(as_side, rep)
+    again = _image_widths(_pdf(as_hero, rep))
+
+    assert again == first
+
+
+def _image_file(width: int, height: int):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.radial_gradient("L").resize((width, height)).convert("RGB").save(out, format="JPEG")
+    return ImageFile(io.BytesIO(out.getvalue()), name="big.jpg")
