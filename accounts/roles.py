@@ -29,7 +29,8 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         ],
         ("brand", "change_brandkit"),
         *[("brand", f"{action}_brandfont") for action in ("add", "change", "delete", "view")],
-        *[("brand", f"{action}_brandimage") for action in ("add", "change", "delete", "choose")],
+        # Wagtail checks image permissions against wagtailimages.Image, even with a custom image model.
+        *[("wagtailimages", f"{action}_image") for action in ("add", "change", "delete", "choose")],
     ],
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,
@@ -57,6 +58,6 @@ def _grant_image_collections(group: Group) -> None:
     from wagtail.models import Collection, GroupCollectionPermission
 
     root = Collection.get_first_root_node()
-    for codename in ("add_brandimage", "change_brandimage", "choose_brandimage"):
-        permission = Permission.objects.get(content_type__app_label="brand", codename=codename)
+    for codename in ("add_image", "change_image", "choose_image"):
+        permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
         GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)

@@ -61,9 +61,7 @@ def _static_file(relative: str) -> Path:
     if found:
         found_path = Path(found)
         # finders search the apps' static folders; the found file must really be under one.
-        if found_path.is_file() and any(
-            _inside(Path(location), found_path) for location in _static_locations()
-        ):
+        if found_path.is_file() and any(_inside(Path(location), found_path) for location in _static_locations()):
             return found_path
     raise FetchRefusedError(f"No static file {relative!r}")
 

@@ -26,3 +26,5 @@ MEDIA_ROOT = TEST_FILES_ROOT / "media"
 RENDER_CACHE_ROOT = TEST_FILES_ROOT / "renders"
 STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
+STATIC_ROOT = TEST_FILES_ROOT / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

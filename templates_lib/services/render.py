@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -22,7 +23,7 @@ from wagtail.images import get_image_model
 from brand.services import BrandSnapshot, brand_snapshot
 
 from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
-from ..field_locks import LockMode
+from ..field_locks import SAFE_LINK_SCHEMES, LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
 from ..tokens import TokenContext, resolve_token
 from .brand_css import brand_css, page_css
@@ -247,7 +248,20 @@ def layout_pdf_document(html: str, *, profile: str, brand: BrandSnapshot, fetche
     return document
 
 
+def _drop_unsafe_links(document) -> None:
+    """Keep internal links and https/mailto/tel links; drop everything else (javascript:, file:,
+    data:, attachments) whatever HTML produced them."""
+    for page in document.pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and urlsplit(str(link[1])).scheme.lower() in SAFE_LINK_SCHEMES)
+        ]
+
+
 def write_pdf(document, *, profile: str, brand: BrandSnapshot) -> bytes:
+    _drop_unsafe_links(document)
     return document.write_pdf(**_pdf_options(profile, brand))
 
 

@@ -1,5 +1,6 @@
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from brand.models import BrandColour, BrandKit
 from brand.services import FALLBACK_COLOURS, brand_snapshot

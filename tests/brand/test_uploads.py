@@ -10,7 +10,6 @@ import struct
 import tracemalloc
 import zlib
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from wagtail.images import get_image_model
-from wagtail.models import Collection, GroupCollectionPermission, UploadedFile
+from wagtail.models import Collection, UploadedFile
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -341,16 +340,8 @@ def test_an_oversize_upload_is_refused_after_reading_no_more_than_the_limit():
 
 
 @pytest.fixture
-def uploader_client(brand_client, brand_manager):
-    """A brand manager who can add images in Wagtail.
-
-    Wagtail checks image permissions against `wagtailimages.Image` even with a custom image model,
-    and the brand-manager role grants `brand.add_brandimage`; grant Wagtail's codenames here."""
-    root = Collection.get_first_root_node()
-    for codename in ("add_image", "change_image", "choose_image"):
-        permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
-        for group in brand_manager.groups.all():
-            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+def uploader_client(brand_client):
+    """A brand manager: the role may add images in Wagtail (see accounts/roles.py)."""
     return brand_client
 
 

@@ -1,8 +1,9 @@
 import io
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+
+import pytest
 
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
@@ -38,7 +39,11 @@ def test_demo_can_be_loaded_twice_without_duplicates(demo):
 
     call_command("load_demo", stdout=io.StringIO())
 
-    assert (CollateralTemplate.objects.count(), Customisation.objects.count(), get_user_model().objects.count()) == counts
+    assert (
+        CollateralTemplate.objects.count(),
+        Customisation.objects.count(),
+        get_user_model().objects.count(),
+    ) == counts
 
 
 def test_demo_users_can_sign_in_with_the_demo_password(demo, client):

@@ -1,8 +1,9 @@
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
+
+import pytest
 
 from templates_lib.services.customisations import customisation_create
 from templates_lib.services.render import Profile, render_collateral_html, render_collateral_pdf
@@ -229,8 +230,33 @@ def _image_file(width: int, height: int):
     import io
 
     from django.core.files.images import ImageFile
+
     from PIL import Image
 
     out = io.BytesIO()
     Image.radial_gradient("L").resize((width, height)).convert("RGB").save(out, format="JPEG")
     return ImageFile(io.BytesIO(out.getvalue()), name="big.jpg")
+
+
+def test_links_with_unsafe_schemes_in_the_html_never_reach_the_pdf(brand_kit):
+    from brand.services import brand_snapshot
+    from templates_lib.services.render import layout_pdf_document, write_pdf
+
+    html = (
+        '<html><body><a href="javascript:app.alert(1)">js</a> <a href="file:///etc/passwd">file</a> '
+        '<a href="data:text/html,x">data</a> <a href="https://example.com/ok">ok</a> '
+        '<a href="tel:+442079460000">tel</a></body></html>'
+    )
+    brand = brand_snapshot()
+
+    pdf = write_pdf(
+        layout_pdf_document(html, profile=Profile.DIGITAL, brand=brand), profile=Profile.DIGITAL, brand=brand
+    )
+
+    uris = [
+        str(a.get_object()["/A"]["/URI"])
+        for page in pdfread.reader(pdf).pages
+        for a in page.get("/Annots") or []
+        if "/URI" in a.get_object().get("/A", {})
+    ]
+    assert sorted(uris) == ["https://example.com/ok", "tel:+442079460000"]
