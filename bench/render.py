@@ -155,7 +155,7 @@ def main() -> None:
             continue
         bench_document(label, document, warm_runs)
 
-    onepager = documents["onepager"]
+    onepager = documents["Product one-pager"]
     job = render_job_for_customisation(onepager, profile=Profile.PRINT)
     memory = {}
     for i in range(1, soak_runs + 1):

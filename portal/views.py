@@ -23,7 +23,9 @@ def healthz(request):
 @login_required
 def customisation_download(request, public_id):
     """The document's PDF, served from the render cache (rendered first if needed)."""
-    customisation = get_object_or_404(Customisation.objects.owned_by(request.user), public_id=public_id)
+    customisation = get_object_or_404(
+        Customisation.objects.owned_by(request.user).select_related("owner", "template_revision"), public_id=public_id
+    )
     profile = Profile.DIGITAL if request.GET.get("profile") == Profile.DIGITAL else Profile.PRINT
     name = render_pdf_cached(render_job_for_customisation(customisation, profile=profile))
     filename = f"{slugify(customisation.title) or 'document'}.pdf"

@@ -43,5 +43,7 @@ class Customisation(models.Model):
         return self.title
 
     def pinned_template(self):
-        """The template as it was in the pinned revision (fields included)."""
-        return self.template_revision.as_object()
+        """The template as it was in the pinned revision (fields included). Read-only: shared."""
+        from ..revisions import template_at_revision
+
+        return template_at_revision(self.template_revision)

@@ -260,3 +260,19 @@ def test_links_with_unsafe_schemes_in_the_html_never_reach_the_pdf(brand_kit):
         if "/URI" in a.get_object().get("/A", {})
     ]
     assert sorted(uris) == ["https://example.com/ok", "tel:+442079460000"]
+
+
+def test_a_pinned_revision_is_deserialised_once_and_follows_content_changes(
+    onepager, rep, django_assert_max_num_queries
+):
+    from templates_lib.revisions import clear_cache, template_at_revision
+
+    clear_cache()
+    revision = onepager.live_revision
+    first = template_at_revision(revision)
+
+    with django_assert_max_num_queries(0):
+        assert template_at_revision(revision) is first
+
+    revision.content["title"] = "Rewritten in place"
+    assert template_at_revision(revision).title == "Rewritten in place"
