@@ -147,8 +147,8 @@ def main() -> None:
     from templates_lib.services.render_cache import render_job_for_customisation
 
     print(f"Lastmile render benchmark ({os.cpu_count()} cores, WeasyPrint {__import__('weasyprint').__version__})")
-    documents = {c.template.layout: c for c in Customisation.objects.select_related("template", "owner").order_by("pk")}
-    cases = [("one-pager", documents.get("onepager")), ("brochure", documents.get("brochure"))]
+    documents = {c.template.title: c for c in Customisation.objects.select_related("template", "owner")}
+    cases = [("one-pager", documents.get("Product one-pager")), ("brochure", documents.get("Platform brochure 2026"))]
     for label, document in cases:
         if document is None:
             print(f"\n{label}: no demo document with this layout")
