@@ -131,6 +131,7 @@ class CollateralTemplate(
 
     # Previews in Wagtail admin: the default content, as HTML and as PDF.
     preview_modes = [("html", "Page (HTML)"), ("pdf", "Print PDF")]
+    default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
         from ..services.render import render_template_preview

@@ -66,3 +66,19 @@ def page_css(*, template, bleed: bool) -> str:
         rules += ["bleed: 3mm;", "marks: crop;"]
     layout = get_layout(template.layout)
     return f"@page {{ {' '.join(rules)} }}\n/* layout {layout.key} {layout.version} */"
+
+
+PAGE_MM = {"A4": (210, 297), "letter": (215.9, 279.4)}
+
+
+def screen_css(*, template) -> str:
+    """For HTML shown in a browser (admin preview, the editor's live preview): the page as a
+    white sheet of its real size on a grey desk."""
+    width, height = PAGE_MM.get(template.page_size, PAGE_MM["A4"])
+    if template.orientation == "landscape":
+        width, height = height, width
+    return (
+        "@media screen { html { background: #e6eaef; } "
+        f"body {{ box-sizing: border-box; width: {width}mm; min-height: {height}mm; margin: 24px auto; "
+        "padding: 12mm 14mm 9mm; background: #fff; box-shadow: 0 2px 14px rgba(20, 30, 50, 0.18); } }"
+    )

@@ -26,7 +26,7 @@ from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
 from ..field_locks import SAFE_LINK_SCHEMES, LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
 from ..tokens import TokenContext, resolve_token
-from .brand_css import brand_css, page_css
+from .brand_css import brand_css, page_css, screen_css
 from .sanitise import sanitise_rich_text
 
 RENDERER_VERSION = "1"
@@ -200,6 +200,7 @@ def render_collateral_html(
         "page_css": SafeString(page_css(template=template, bleed=bleed)),
         "brand_css": SafeString(brand_css(brand=brand, media_base=media_base, cmyk=is_print)),
         "layout_css": SafeString(layout_stylesheet(layout)),
+        "screen_css": SafeString(screen_css(template=template)) if for_browser else "",
         "static_base": f"{asset_base}{settings.STATIC_URL}",
         "media_base": media_base,
     }
