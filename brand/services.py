@@ -1,10 +1,11 @@
 """Reads the brand kit into an immutable snapshot that the renderer styles from."""
 
 import hashlib
+import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from .models import BrandKit, ColourRole
+from .models import BrandImage, BrandKit, ColourRole
 
 FALLBACK_COLOURS = {
     ColourRole.PRIMARY: "#1F3A5F",
@@ -138,3 +139,30 @@ def brand_snapshot() -> BrandSnapshot:
         },
         icc_profile=kit.print_icc_profile.name or "",
     )
+
+
+def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
+    """Store an image a user uploaded for an image field: checked, re-encoded without metadata,
+    owned by the user, in the uploads collection (never in the approved library).
+    Raises django.core.exceptions.ValidationError with a readable message; stores nothing then."""
+    from django.conf import settings
+    from django.core.files.images import ImageFile
+
+    from wagtail.models import Collection
+
+    from .uploads import clean_uploaded_image
+
+    clean = clean_uploaded_image(file)
+    root = Collection.get_first_root_node()
+    uploads = root.get_children().filter(name=settings.LASTMILE_UPLOAD_COLLECTION).first()
+    if uploads is None:
+        uploads = root.add_child(name=settings.LASTMILE_UPLOAD_COLLECTION)
+    stem = (getattr(file, "name", "") or "upload").rsplit("/", 1)[-1].rsplit(".", 1)[0][:60] or "upload"
+    image = BrandImage(
+        title=title or stem,
+        collection=uploads,
+        uploaded_by_user=user,
+        file=ImageFile(io.BytesIO(clean.content), name=f"{stem}.{clean.extension}"),
+    )
+    image.save()
+    return image
