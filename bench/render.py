@@ -110,7 +110,7 @@ def bench_document(label, document, warm_runs: int) -> None:
 
     client = Client()
     client.force_login(document.owner)
-    url = reverse("portal:customisation-download", args=[document.public_id])
+    url = reverse("portal:document-pdf", args=[document.public_id])
     b"".join(client.get(url).streaming_content)  # fills the cache
     cached = [timed(lambda: b"".join(client.get(url).streaming_content)) for _ in range(warm_runs)]
 

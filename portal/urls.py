@@ -1,22 +1,47 @@
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from .views import auth, documents, downloads, editor, library
 
-app_name_urls = [
-    path("", views.home, name="home"),
-    path("documents/<uuid:public_id>/pdf/", views.customisation_download, name="customisation-download"),
+portal_urls = [
+    path("", library.home, name="home"),
+    path("sign-in/", auth.LoginView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", auth.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path("password-reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", auth.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
+    path("library/", library.library, name="library"),
+    path("templates/<uuid:public_id>/", library.template_detail, name="template-detail"),
+    path(
+        "templates/<uuid:public_id>/pages/<int:revision_id>/<int:page>.png",
+        library.template_thumbnail,
+        name="template-thumbnail",
+    ),
+    path("templates/<uuid:public_id>/personalise/", editor.template_personalise, name="template-personalise"),
+    path("templates/<uuid:public_id>/preview/", editor.template_preview, name="template-preview"),
+    path("documents/", documents.document_list, name="documents"),
+    path("documents/<uuid:public_id>/", editor.document_edit, name="document-edit"),
+    path("documents/<uuid:public_id>/preview/", editor.document_preview, name="document-preview"),
+    path("documents/<uuid:public_id>/rename/", documents.document_rename, name="document-rename"),
+    path("documents/<uuid:public_id>/duplicate/", documents.document_duplicate, name="document-duplicate"),
+    path("documents/<uuid:public_id>/delete/", documents.document_delete, name="document-delete"),
+    path("documents/<uuid:public_id>/download/", downloads.document_download, name="document-download"),
+    path("documents/<uuid:public_id>/download/status/", downloads.document_render_status, name="document-status"),
+    path("documents/<uuid:public_id>/pdf/", downloads.customisation_download, name="document-pdf"),
+    path("documents/<uuid:public_id>/page-1.png", downloads.document_png, name="document-png"),
 ]
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
-    path("healthz", views.healthz, name="healthz"),
-    path("", include((app_name_urls, "portal"))),
+    path("healthz", downloads.healthz, name="healthz"),
+    path("", include((portal_urls, "portal"))),
 ]
 
 if settings.DEBUG:

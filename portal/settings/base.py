@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "guardian",
+    "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -128,7 +131,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "wagtailadmin_login"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:library"
+LOGOUT_REDIRECT_URL = "portal:login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Sign-in throttling: failures per account, and per client address, within the window.
+LASTMILE_LOGIN_MAX_FAILURES = int(env("LASTMILE_LOGIN_MAX_FAILURES", "5"))
+LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
+LASTMILE_LOGIN_WINDOW_SECONDS = int(env("LASTMILE_LOGIN_WINDOW_SECONDS", "900"))
+# Number of reverse proxies in front of the portal whose X-Forwarded-For may be trusted (0: none).
+LASTMILE_TRUSTED_PROXY_COUNT = int(env("LASTMILE_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")

@@ -1,5 +1,6 @@
 """Collateral templates: a layout plus, for each slot, a field with its lock mode and limits."""
 
+import uuid
 from functools import cached_property
 
 from django.conf import settings
@@ -57,6 +58,7 @@ class CollateralTemplate(
     it was made from (`Customisation.template_revision`).
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=160)
     description = models.TextField(blank=True, help_text="Shown to reps in the template library.")
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)

@@ -33,7 +33,9 @@ def customisation_create(
     revision = template.live_revision
     if not template.live or revision is None:
         raise TemplateNotPublishedError(f"{template.title} is not published.")
-    pinned = revision.as_object()
+    from ..revisions import template_at_revision
+
+    pinned = template_at_revision(revision)
     result = _clean(pinned, values, owner, check_fit)
     return Customisation.objects.create(
         owner=owner,
@@ -46,12 +48,16 @@ def customisation_create(
 
 @transaction.atomic
 def customisation_update(
-    *, customisation: Customisation, values: dict[str, Any], check_fit: bool = True
+    *, customisation: Customisation, values: dict[str, Any], title: str | None = None, check_fit: bool = True
 ) -> Customisation:
     """Replace the document's values, validated against its pinned revision."""
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)
     customisation.values = result.values
-    customisation.save(update_fields=["values", "updated_at"])
+    update_fields = ["values", "updated_at"]
+    if title is not None:
+        customisation.title = " ".join(title.split())[:200] or customisation.title
+        update_fields.append("title")
+    customisation.save(update_fields=update_fields)
     return customisation
 
 
@@ -62,3 +68,41 @@ def _clean(template, values, owner, check_fit) -> CleanResult:
     if not result.is_valid:
         raise CustomisationError(result.errors)
     return result
+
+
+@transaction.atomic
+def customisation_rename(*, customisation: Customisation, title: str) -> Customisation:
+    title = " ".join(title.split())[:200]
+    if not title:
+        raise CustomisationError({"title": ["Give the document a name."]})
+    customisation.title = title
+    customisation.save(update_fields=["title", "updated_at"])
+    return customisation
+
+
+@transaction.atomic
+def customisation_duplicate(*, customisation: Customisation, owner) -> Customisation:
+    """A copy with the same pinned revision and values, owned by `owner`."""
+    return Customisation.objects.create(
+        owner=owner,
+        template=customisation.template,
+        template_revision=customisation.template_revision,
+        title=f"{customisation.title} (copy)"[:200],
+        values=dict(customisation.values),
+    )
+
+
+@transaction.atomic
+def customisation_delete(*, customisation: Customisation) -> None:
+    """Soft delete: the row stays, so download records made later keep their document."""
+    customisation.deleted_at = timezone.now()
+    customisation.save(update_fields=["deleted_at"])
+
+
+def customisation_queue_render(*, customisation: Customisation, profile: str = "print") -> None:
+    """Render the final PDF in the background once the surrounding transaction commits, so the
+    download that usually follows a save is served from the cache."""
+    from ..tasks import render_customisation_pdf
+
+    customisation_id = customisation.pk
+    transaction.on_commit(lambda: render_customisation_pdf.enqueue(customisation_id, profile))

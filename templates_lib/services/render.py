@@ -27,6 +27,7 @@ from ..field_locks import SAFE_LINK_SCHEMES, LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
 from ..tokens import TokenContext, resolve_token
 from .brand_css import brand_css, page_css, screen_css
+from .engine_lock import ENGINE_LOCK
 from .sanitise import sanitise_rich_text
 
 RENDERER_VERSION = "1"
@@ -243,10 +244,10 @@ def layout_pdf_document(html: str, *, profile: str, brand: BrandSnapshot, fetche
     from weasyprint import HTML
 
     fetcher = fetcher or ProjectFilesFetcher()
-    document = HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=fetcher).render(
-        font_config=_font_config_for(brand.version), cache={}, **_pdf_options(profile, brand)
-    )
-    return document
+    with ENGINE_LOCK:
+        return HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=fetcher).render(
+            font_config=_font_config_for(brand.version), cache={}, **_pdf_options(profile, brand)
+        )
 
 
 def _drop_unsafe_links(document) -> None:
@@ -263,7 +264,8 @@ def _drop_unsafe_links(document) -> None:
 
 def write_pdf(document, *, profile: str, brand: BrandSnapshot) -> bytes:
     _drop_unsafe_links(document)
-    return document.write_pdf(**_pdf_options(profile, brand))
+    with ENGINE_LOCK:
+        return document.write_pdf(**_pdf_options(profile, brand))
 
 
 def render_collateral_pdf(

@@ -24,7 +24,7 @@ def document(onepager, rep):
 
 
 def test_owner_downloads_the_pdf_with_a_safe_filename(rep_client, document):
-    response = rep_client.get(reverse("portal:customisation-download", args=[document.public_id]))
+    response = rep_client.get(reverse("portal:document-pdf", args=[document.public_id]))
 
     body = b"".join(response.streaming_content)
     assert response.status_code == 200
@@ -36,18 +36,18 @@ def test_owner_downloads_the_pdf_with_a_safe_filename(rep_client, document):
 def test_another_users_document_is_not_found(client, document):
     client.force_login(UserFactory(username="someone-else"))
 
-    response = client.get(reverse("portal:customisation-download", args=[document.public_id]))
+    response = client.get(reverse("portal:document-pdf", args=[document.public_id]))
 
     assert response.status_code == 404
 
 
 def test_an_unknown_document_is_not_found(rep_client, document):
-    response = rep_client.get(reverse("portal:customisation-download", args=[uuid.uuid4()]))
+    response = rep_client.get(reverse("portal:document-pdf", args=[uuid.uuid4()]))
 
     assert response.status_code == 404
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, document):
-    response = client.get(reverse("portal:customisation-download", args=[document.public_id]))
+    response = client.get(reverse("portal:document-pdf", args=[document.public_id]))
 
     assert response.status_code == 302

@@ -276,3 +276,31 @@ def test_a_pinned_revision_is_deserialised_once_and_follows_content_changes(
 
     revision.content["title"] = "Rewritten in place"
     assert template_at_revision(revision).title == "Rewritten in place"
+
+
+def test_renders_from_several_threads_at_once_all_succeed(onepager, rep):
+    """WeasyPrint and fontconfig crash the process when used from two threads at once (seen as a
+    segfault in libfontconfig); the engine lock serialises them."""
+    import threading
+
+    from brand.services import brand_snapshot
+    from templates_lib.services.render import layout_pdf_document, render_collateral_html, write_pdf
+
+    brand = brand_snapshot()
+    html = render_collateral_html(template=onepager.live_revision.as_object(), values={}, brand=brand)
+    sizes, barrier = [], threading.Barrier(4)
+
+    def work():
+        barrier.wait()
+        for _ in range(2):
+            document = layout_pdf_document(html, profile=Profile.DIGITAL, brand=brand)
+            sizes.append(len(write_pdf(document, profile=Profile.DIGITAL, brand=brand)))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(sizes) == 8
+    assert all(size > 10_000 for size in sizes)

@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from brand.services import brand_snapshot
+
+
+def portal(request):
+    """The brand for the portal header, and whether to show the link to Wagtail admin."""
+    if request.path.startswith("/admin/"):
+        return {}
+    brand = brand_snapshot()
+    user = getattr(request, "user", None)
+    return {
+        "portal_brand": brand,
+        "portal_logo_url": f"{settings.MEDIA_URL}{brand.primary_logo.file_name}" if brand.primary_logo else "",
+        "can_access_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
+    }

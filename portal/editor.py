@@ -1,0 +1,174 @@
+"""The editor form, generated from a template's editable fields, and what the editor shows for
+every field. Validation itself is the templates_lib validation service; this module only shapes
+input and output."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from wagtail.images import get_image_model
+
+from templates_lib.field_locks import LockMode
+from templates_lib.layouts import SlotType
+from templates_lib.services.render import resolve_values
+from templates_lib.services.validation import CONTROL_CHARS, CleanResult, default_value
+from templates_lib.tokens import TokenContext
+
+UPLOAD_SUFFIX = "__upload"
+
+
+@dataclass
+class ImageOption:
+    id: int
+    title: str
+    thumb_url: str
+
+
+@dataclass
+class EditorField:
+    """One field as the editor presents it."""
+
+    key: str
+    label: str
+    help_text: str
+    lock_mode: str
+    slot_type: str
+    value: Any = None
+    variants: list[str] = field(default_factory=list)
+    images: list[ImageOption] = field(default_factory=list)
+    allow_upload: bool = False
+    max_chars: int | None = None
+    max_lines: int | None = None
+    is_required: bool = False
+    formatting: list[str] = field(default_factory=list)
+    needs_review: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.lock_mode in (LockMode.FREE, LockMode.CHOICE, LockMode.IMAGE)
+
+    @property
+    def is_text(self) -> bool:
+        return self.lock_mode == LockMode.FREE and self.slot_type == SlotType.TEXT
+
+    @property
+    def is_rich(self) -> bool:
+        return self.lock_mode == LockMode.FREE and self.slot_type == SlotType.RICH_TEXT
+
+    @property
+    def is_bullets(self) -> bool:
+        return self.lock_mode == LockMode.FREE and self.slot_type == SlotType.BULLETS
+
+    @property
+    def is_text_choice(self) -> bool:
+        return self.lock_mode == LockMode.CHOICE and self.slot_type != SlotType.IMAGE
+
+    @property
+    def is_image_choice(self) -> bool:
+        return self.slot_type == SlotType.IMAGE and self.lock_mode in (LockMode.CHOICE, LockMode.IMAGE)
+
+    @property
+    def is_token(self) -> bool:
+        return self.lock_mode == LockMode.TOKEN
+
+    @property
+    def is_locked(self) -> bool:
+        return self.lock_mode == LockMode.LOCKED
+
+    @property
+    def multiline(self) -> bool:
+        return self.is_bullets or self.is_rich or (self.max_lines or 1) > 1 or (self.max_chars or 0) > 140
+
+    @property
+    def length(self) -> int:
+        from templates_lib.services.sanitise import rich_text_plain
+
+        text = "" if self.value is None else str(self.value)
+        return len(rich_text_plain(text)) if self.is_rich else len(text)
+
+    @property
+    def token_display(self) -> str:
+        if isinstance(self.value, dict):
+            return " · ".join(str(v) for v in self.value.values() if v)
+        return "" if self.value in (None, "") else str(self.value)
+
+
+def _image_options(tf, user) -> list[ImageOption]:
+    images = get_image_model().objects.none()
+    if tf.collection_id:
+        images = get_image_model().objects.filter(collection_id=tf.collection_id)
+    if tf.lock_mode == LockMode.IMAGE and tf.allow_upload and user is not None:
+        images = images | get_image_model().objects.filter(
+            uploaded_by_user=user, collection__name=settings.LASTMILE_UPLOAD_COLLECTION
+        )
+    options = []
+    for image in images.order_by("title").prefetch_renditions("fill-240x160"):
+        options.append(ImageOption(image.pk, image.title, image.get_rendition("fill-240x160").url))
+    return options
+
+
+def editor_fields(
+    *, template, values: dict, user, errors: dict[str, list[str]] | None = None, raw: dict | None = None
+) -> list[EditorField]:
+    """Every field in template order, with the value the editor shows: the typed value when there
+    is one (`raw`, so nothing typed is lost on an error), else the stored value, else the default."""
+    errors = errors or {}
+    resolved = resolve_values(template=template, values=values, token_context=TokenContext(user=user))
+    result = []
+    layout = template.layout_spec
+    for tf in template.field_list():
+        slot_type = layout.slot(tf.slot).type
+        value = resolved.get(tf.key)
+        if raw is not None and tf.key in raw and tf.is_user_editable:
+            value = raw[tf.key]
+        entry = EditorField(
+            key=tf.key,
+            label=tf.label,
+            help_text=tf.help_text,
+            lock_mode=tf.lock_mode,
+            slot_type=slot_type,
+            value=value,
+            variants=tf.variant_list if tf.lock_mode == LockMode.CHOICE else [],
+            allow_upload=tf.allow_upload and tf.lock_mode == LockMode.IMAGE,
+            max_chars=tf.max_chars,
+            max_lines=tf.max_lines,
+            is_required=tf.is_required,
+            formatting=tf.formatting,
+            needs_review=tf.needs_review,
+            errors=errors.get(tf.key, []),
+        )
+        if entry.is_image_choice:
+            entry.images = _image_options(tf, user)
+            if isinstance(value, str) and value.isdigit():
+                entry.value = int(value)
+        result.append(entry)
+    return result
+
+
+def submitted_values(template, data) -> dict[str, Any]:
+    """The editable values as posted (locked and token keys are not even read)."""
+    values = {}
+    for tf in template.editable_fields():
+        if tf.key in data:
+            values[tf.key] = CONTROL_CHARS.sub("", data.get(tf.key, ""))
+    return values
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(max_length=200, required=True, error_messages={"required": "Give the document a name."})
+
+
+def preview_values(template, submitted: dict, result: CleanResult) -> dict:
+    """Values for the live preview: cleaned values, plus the typed text of fields that are only over
+    a limit, so the user sees what they wrote (still escaped by the layout)."""
+    values = dict(result.values)
+    for tf in template.editable_fields():
+        if tf.key in result.errors and tf.key in submitted and tf.lock_mode == LockMode.FREE:
+            if template.layout_spec.slot(tf.slot).type != SlotType.RICH_TEXT:
+                values[tf.key] = submitted[tf.key]
+        elif tf.key not in values:
+            values[tf.key] = default_value(tf)
+    return values

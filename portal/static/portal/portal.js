@@ -1,0 +1,112 @@
+/* Lastmile portal behaviour, without a build step: live character counts, a small rich-text
+   editor (bold, italic, lists, links as the field allows), the live preview scaled to the page,
+   a warning before leaving with unsaved changes, and the automatic download when a render is ready. */
+(function () {
+  "use strict";
+
+  function plainLength(el) {
+    if (el.dataset.richSource) {
+      const tmp = document.createElement("div");
+      tmp.innerHTML = el.value;
+      return tmp.textContent.length;
+    }
+    return el.value.length;
+  }
+
+  function updateCounter(el) {
+    const counter = document.getElementById("count-" + el.name);
+    const max = parseInt(el.dataset.maxChars || "0", 10);
+    if (!counter || !max) return;
+    const length = plainLength(el);
+    counter.querySelector("[data-count]").textContent = length;
+    counter.classList.toggle("is-over", length > max);
+  }
+
+  const COMMANDS = { bold: ["B", "bold"], italic: ["I", "italic"], lists: ["• List", "insertUnorderedList"], links: ["Link", "createLink"] };
+
+  function setUpRichEditor(wrapper) {
+    const textarea = wrapper.querySelector("textarea");
+    const formatting = (wrapper.dataset.formatting || "").split(",").filter(Boolean);
+    const toolbar = document.createElement("div");
+    toolbar.className = "rich-editor__toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", "Formatting");
+    const area = document.createElement("div");
+    area.className = "rich-editor__area";
+    area.contentEditable = "true";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    area.setAttribute("aria-labelledby", textarea.id + "-label");
+    const label = document.querySelector('label[for="' + textarea.id + '"]');
+    if (label) { label.id = textarea.id + "-label"; label.addEventListener("click", () => area.focus()); }
+    area.innerHTML = textarea.value;
+    formatting.forEach((name) => {
+      const command = COMMANDS[name];
+      if (!command) return;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = command[0];
+      button.setAttribute("aria-label", name);
+      button.addEventListener("click", () => {
+        area.focus();
+        if (command[1] === "createLink") {
+          const url = window.prompt("Link address (https://, mailto: or tel:)");
+          if (url) document.execCommand("createLink", false, url);
+        } else {
+          document.execCommand(command[1]);
+        }
+        sync();
+      });
+      toolbar.appendChild(button);
+    });
+    function sync() {
+      textarea.value = area.innerHTML;
+      updateCounter(textarea);
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    area.addEventListener("input", sync);
+    area.addEventListener("paste", (event) => {
+      event.preventDefault();
+      document.execCommand("insertText", false, (event.clipboardData || window.clipboardData).getData("text"));
+    });
+    textarea.dataset.richSource = "1";
+    textarea.hidden = true;
+    wrapper.insertBefore(toolbar, textarea);
+    wrapper.insertBefore(area, textarea);
+  }
+
+  function scalePreview(frame) {
+    const doc = frame.contentDocument;
+    if (!doc || !doc.body) return;
+    const sheetWidth = doc.body.getBoundingClientRect().width + 48;
+    const available = frame.parentElement.getBoundingClientRect().width;
+    const scale = Math.min(1, available / sheetWidth);
+    doc.documentElement.style.zoom = scale;
+    frame.style.height = Math.max(400, doc.documentElement.scrollHeight * scale + 8) + "px";
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-rich-editor]").forEach(setUpRichEditor);
+    document.querySelectorAll("[data-max-chars]").forEach(updateCounter);
+    const form = document.querySelector("[data-dirty-guard]");
+    if (form) {
+      let dirty = false;
+      form.addEventListener("input", (event) => { dirty = true; if (event.target.dataset) updateCounter(event.target); });
+      form.addEventListener("change", () => { dirty = true; });
+      form.addEventListener("submit", () => { dirty = false; });
+      window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); event.returnValue = ""; } });
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const frame = event.detail.target.querySelector && event.detail.target.querySelector("iframe.preview-sheet");
+    if (frame) frame.addEventListener("load", () => scalePreview(frame), { once: true });
+    const ready = event.detail.target.querySelector && event.detail.target.querySelector("[data-autodownload]");
+    if (ready) window.location.href = ready.getAttribute("href");
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const ready = event.detail.elt && event.detail.elt.querySelector && event.detail.elt.querySelector("[data-autodownload]");
+    if (ready) window.location.href = ready.getAttribute("href");
+  });
+  window.addEventListener("resize", () => document.querySelectorAll("iframe.preview-sheet").forEach(scalePreview));
+})();

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from templates_lib.selectors import customisation_list, customisations_for_user
+from templates_lib.services.customisations import (
+    CustomisationError,
+    customisation_delete,
+    customisation_duplicate,
+    customisation_rename,
+)
+
+from ..presenters import DocumentRow
+
+SORTS = {"recent": "-updated_at", "oldest": "updated_at", "title": "title"}
+
+
+@login_required
+@require_GET
+def document_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    sort = request.GET.get("sort", "recent")
+    documents = customisation_list(request.user, query=query, order=SORTS.get(sort, "-updated_at"))
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/pages/documents.html",
+        {
+            "page": page,
+            "rows": [DocumentRow(d) for d in page.object_list],
+            "query": query,
+            "sort": sort,
+            "nav": "documents",
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_rename(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    try:
+        customisation_rename(customisation=document, title=request.POST.get("title", ""))
+        messages.success(request, f"Renamed to “{document.title}”.")
+    except CustomisationError as exc:
+        messages.error(request, " ".join(exc.errors["title"]))
+    return redirect("portal:documents")
+
+
+@login_required
+@require_POST
+def document_duplicate(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    copy = customisation_duplicate(customisation=document, owner=request.user)
+    messages.success(request, f"Made a copy: “{copy.title}”.")
+    return redirect("portal:document-edit", copy.public_id)
+
+
+@login_required
+def document_delete(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    if request.method == "POST":
+        customisation_delete(customisation=document)
+        messages.success(request, f"Deleted “{document.title}”.")
+        return redirect("portal:documents")
+    return render(request, "portal/pages/document_delete.html", {"document": document})

@@ -1,0 +1,121 @@
+"""Final downloads, served from the render cache. Multi-page documents that take more than about
+a second render in the background while the page shows progress."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from templates_lib.selectors import customisations_for_user
+from templates_lib.services.render import Profile, RenderError
+from templates_lib.services.render_cache import (
+    cached_pdf_name,
+    open_cached_pdf,
+    render_job_for_customisation,
+    render_pdf_cached,
+)
+from templates_lib.services.thumbnails import pdf_page_png
+from templates_lib.tasks import render_customisation_pdf
+
+SESSION_KEY = "render-tasks"
+
+
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _document(request, public_id):
+    return get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+
+
+def _profile(request) -> str:
+    return Profile.DIGITAL if request.GET.get("profile") == Profile.DIGITAL else Profile.PRINT
+
+
+def _filename(document, extension: str) -> str:
+    return f"{slugify(document.title) or 'document'}.{extension}"
+
+
+def renders_in_background(document) -> bool:
+    """Multi-page layouts (the brochure) take more than about a second to render."""
+    layout = document.pinned_template().layout_spec
+    return layout.section is not None or (layout.fixed_pages or 1) > 2
+
+
+@login_required
+@require_GET
+def customisation_download(request, public_id):
+    """The document's PDF, served from the render cache (rendered first if needed)."""
+    document = _document(request, public_id)
+    try:
+        name = render_pdf_cached(render_job_for_customisation(document, profile=_profile(request)))
+    except RenderError as exc:
+        return render(request, "portal/pages/render_failed.html", {"document": document, "error": exc}, status=422)
+    response = FileResponse(
+        open_cached_pdf(name), as_attachment=True, filename=_filename(document, "pdf"), content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request, public_id):
+    """Start a download: straight to the file when it is cached or quick to make; otherwise queue
+    the render and show progress."""
+    document = _document(request, public_id)
+    profile = _profile(request)
+    pdf_url = reverse("portal:document-pdf", args=[document.public_id]) + f"?profile={profile}"
+    job = render_job_for_customisation(document, profile=profile)
+    if cached_pdf_name(job) or not renders_in_background(document):
+        return redirect(pdf_url)
+    result = render_customisation_pdf.enqueue(document.pk, profile)
+    request.session.setdefault(SESSION_KEY, {})[f"{document.public_id}:{profile}"] = result.id
+    request.session.modified = True
+    return render(
+        request, "portal/pages/preparing.html", {"document": document, "profile": profile, "pdf_url": pdf_url}
+    )
+
+
+@login_required
+@require_GET
+def document_render_status(request, public_id):
+    document = _document(request, public_id)
+    profile = _profile(request)
+    pdf_url = reverse("portal:document-pdf", args=[document.public_id]) + f"?profile={profile}"
+    if cached_pdf_name(render_job_for_customisation(document, profile=profile)):
+        return render(request, "portal/partials/render_status.html", {"state": "ready", "pdf_url": pdf_url})
+    result_id = request.session.get(SESSION_KEY, {}).get(f"{document.public_id}:{profile}")
+    state = "working"
+    if result_id:
+        try:
+            result = render_customisation_pdf.get_result(result_id)
+            state = {"FAILED": "failed"}.get(str(result.status).split(".")[-1], "working")
+        except Exception:
+            state = "failed"
+    return render(
+        request, "portal/partials/render_status.html", {"state": state, "pdf_url": pdf_url, "document": document}
+    )
+
+
+@login_required
+@require_GET
+def document_png(request, public_id):
+    """Page 1 as a PNG, for email and social posts."""
+    document = _document(request, public_id)
+    try:
+        name = render_pdf_cached(render_job_for_customisation(document, profile=Profile.DIGITAL))
+    except RenderError as exc:
+        return render(request, "portal/pages/render_failed.html", {"document": document, "error": exc}, status=422)
+    with open_cached_pdf(name) as handle:
+        png = pdf_page_png(handle.read(), page=0, width=1600)
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(document, "png")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

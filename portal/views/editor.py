@@ -1,0 +1,152 @@
+"""The editor: a form generated from the template's editable fields, with a live preview.
+
+Every value goes through templates_lib's validation service; a rejected save re-renders the
+editor with everything the user typed and an error on each bad field."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from brand.services import user_image_upload
+from templates_lib.revisions import template_at_revision
+from templates_lib.selectors import customisations_for_user, templates_for_user
+from templates_lib.services.customisations import (
+    CustomisationError,
+    customisation_create,
+    customisation_queue_render,
+    customisation_update,
+    default_title,
+)
+from templates_lib.services.render import Profile, render_collateral_html
+from templates_lib.services.validation import customisation_values_clean
+from templates_lib.tokens import TokenContext
+
+from ..editor import UPLOAD_SUFFIX, TitleForm, editor_fields, preview_values, submitted_values
+
+STATUS_UNPROCESSABLE = 422
+
+
+def _take_uploads(request, pinned, raw: dict, errors: dict) -> None:
+    """Store images uploaded for fields that allow it; the new image becomes the field's value."""
+    for tf in pinned.editable_fields():
+        upload = request.FILES.get(tf.key + UPLOAD_SUFFIX)
+        if upload is None:
+            continue
+        if not tf.allow_upload:
+            errors.setdefault(tf.key, []).append("This image cannot be replaced by an upload.")
+            continue
+        try:
+            raw[tf.key] = str(user_image_upload(user=request.user, file=upload).pk)
+        except ValidationError as exc:
+            errors.setdefault(tf.key, []).extend(exc.messages)
+
+
+def _render_editor(request, *, template, pinned, values, raw=None, errors=None, document=None, title="", status=200):
+    context = {
+        "nav": "documents" if document else "library",
+        "template": template,
+        "pinned": pinned,
+        "document": document,
+        "fields": editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw),
+        "title": title,
+        "errors": errors or {},
+        "non_field_errors": (errors or {}).get("__all__", []) + (errors or {}).get("title", []),
+        "has_newer_template": document is not None
+        and template.live_revision_id not in (None, document.template_revision_id),
+    }
+    return render(request, "portal/pages/editor.html", context, status=status)
+
+
+def _save(request, *, template, pinned, document=None):
+    raw = submitted_values(pinned, request.POST)
+    errors: dict[str, list[str]] = {}
+    _take_uploads(request, pinned, raw, errors)
+    title_form = TitleForm(request.POST)
+    if not title_form.is_valid():
+        errors.setdefault("title", []).extend(title_form.errors.get("title", []))
+    title = request.POST.get("title", "")
+    if not errors:
+        try:
+            if document is None:
+                document = customisation_create(template=template, owner=request.user, values=raw, title=title)
+                messages.success(request, f"Saved “{document.title}”.")
+            else:
+                customisation_update(customisation=document, values=raw, title=title)
+                messages.success(request, "Your changes are saved.")
+            customisation_queue_render(customisation=document)
+            return redirect("portal:document-edit", document.public_id)
+        except CustomisationError as exc:
+            errors = exc.errors
+    return _render_editor(
+        request,
+        template=template,
+        pinned=pinned,
+        values=document.values if document else {},
+        raw=raw,
+        errors=errors,
+        document=document,
+        title=title,
+        status=STATUS_UNPROCESSABLE,
+    )
+
+
+@login_required
+def template_personalise(request, public_id):
+    template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
+    pinned = template_at_revision(template.live_revision)
+    if request.method == "POST":
+        return _save(request, template=template, pinned=pinned)
+    return _render_editor(request, template=template, pinned=pinned, values={}, title=default_title(template))
+
+
+@login_required
+def document_edit(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    pinned = document.pinned_template()
+    if request.method == "POST":
+        return _save(request, template=document.template, pinned=pinned, document=document)
+    return _render_editor(
+        request,
+        template=document.template,
+        pinned=pinned,
+        values=document.values,
+        document=document,
+        title=document.title,
+    )
+
+
+def _preview(request, pinned, *, check_fit: bool):
+    submitted = submitted_values(pinned, request.POST)
+    token_context = TokenContext(user=request.user)
+    result = customisation_values_clean(
+        template=pinned, submitted=submitted, token_context=token_context, check_fit=check_fit
+    )
+    fields = editor_fields(
+        template=pinned, values=result.values, user=request.user, errors=result.errors, raw=submitted
+    )
+    if check_fit:
+        return render(request, "portal/partials/fit_errors.html", {"fields": fields, "errors": result.errors})
+    html = render_collateral_html(
+        template=pinned,
+        values=preview_values(pinned, submitted, result),
+        token_context=token_context,
+        profile=Profile.DIGITAL,
+        for_browser=True,
+    )
+    return render(request, "portal/partials/preview.html", {"html": html, "fields": fields})
+
+
+@login_required
+@require_POST
+def template_preview(request, public_id):
+    template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
+    return _preview(request, template_at_revision(template.live_revision), check_fit=request.GET.get("fit") == "1")
+
+
+@login_required
+@require_POST
+def document_preview(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    return _preview(request, document.pinned_template(), check_fit=request.GET.get("fit") == "1")

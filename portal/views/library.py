@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from templates_lib.layouts import Kind
+from templates_lib.revisions import template_at_revision
+from templates_lib.selectors import library_tags, template_library, templates_for_user
+from templates_lib.services.thumbnails import pdf_page_count, template_page_png, template_preview_pdf
+
+from ..presenters import TemplateCard, customisable_summary
+
+PAGE_SIZE = 24
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("portal:library")
+    return redirect("portal:login")
+
+
+@login_required
+@require_GET
+def library(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    tag = request.GET.get("tag", "")[:100]
+    query = request.GET.get("q", "").strip()[:200]
+    templates = template_library(request.user, kind=kind, tag=tag, query=query)
+    page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "cards": [TemplateCard(template) for template in page.object_list],
+        "kinds": Kind.choices,
+        "tags": library_tags(request.user),
+        "kind": kind,
+        "tag": tag,
+        "query": query,
+        "is_filtered": bool(kind or tag or query),
+        "nav": "library",
+    }
+    return render(request, "portal/pages/library.html", context)
+
+
+@login_required
+@require_GET
+def template_detail(request, public_id):
+    template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
+    pinned = template_at_revision(template.live_revision)
+    page_count = pdf_page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
+    card = TemplateCard(template)
+    context = {
+        "nav": "library",
+        "template": template,
+        "card": card,
+        "page_images": [card.thumb_url(page, large=True) for page in range(page_count)],
+        "summary": customisable_summary(pinned),
+    }
+    return render(request, "portal/pages/template_detail.html", context)
+
+
+@login_required
+@require_GET
+@cache_control(private=True, max_age=3600)
+def template_thumbnail(request, public_id, revision_id, page):
+    """Page image of a template's default content; the revision in the URL makes it cacheable."""
+    template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
+    if template.live_revision_id != revision_id:
+        return redirect("portal:template-thumbnail", public_id, template.live_revision_id, page)
+    width = 900 if request.GET.get("size") == "large" else 420
+    pinned = template_at_revision(template.live_revision)
+    try:
+        png = template_page_png(pinned, revision_id=revision_id, page=page, width=width)
+    except IndexError:
+        return HttpResponse(status=404)
+    return HttpResponse(png, content_type="image/png")
