@@ -21,7 +21,9 @@ def template_library(user, *, kind: str = "", tag: str = "", query: str = ""):
     if tag:
         templates = templates.filter(tags__name=tag).distinct()
     if query:
-        return templates.search(query, operator="and")
+        from wagtail.search.backends import get_search_backend
+
+        return get_search_backend().search(query, templates, operator="and")
     return templates
 
 

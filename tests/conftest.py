@@ -66,3 +66,13 @@ def brand_client(client, brand_manager):
 def rep_client(client, rep):
     client.force_login(rep)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling counters and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
