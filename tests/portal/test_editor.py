@@ -123,7 +123,7 @@ def test_the_live_preview_renders_what_was_typed_escaped(rep_client, onepager):
     )
 
     assert response.status_code == 200
-    assert "srcdoc=" in response.text
+    assert "<textarea data-preview-html hidden>" in response.text
     assert "&amp;lt;b&amp;gt;Hi&amp;lt;/b&amp;gt; Fjord" in response.text
     assert HEADLINE in response.text
 

@@ -98,9 +98,28 @@
     }
   });
 
+  /* The preview keeps one iframe. When only the content changed, its body is replaced in place, so
+     fonts and images stay loaded and nothing flickers; a change of styles reloads the whole page. */
+  function showPreview(html) {
+    const frame = document.getElementById("preview-frame");
+    if (!frame) return;
+    const current = frame.contentDocument;
+    const next = new DOMParser().parseFromString(html, "text/html");
+    if (current && current.body && current.head && frame.dataset.loaded === "1" &&
+        current.head.innerHTML === next.head.innerHTML) {
+      current.body.className = next.body.className;
+      current.body.innerHTML = next.body.innerHTML;
+      scalePreview(frame);
+      return;
+    }
+    frame.addEventListener("load", () => { frame.dataset.loaded = "1"; scalePreview(frame); }, { once: true });
+    frame.dataset.loaded = "0";
+    frame.srcdoc = html;
+  }
+
   document.addEventListener("htmx:afterSwap", (event) => {
-    const frame = event.detail.target.querySelector && event.detail.target.querySelector("iframe.preview-sheet");
-    if (frame) frame.addEventListener("load", () => scalePreview(frame), { once: true });
+    const source = event.detail.target.querySelector && event.detail.target.querySelector("[data-preview-html]");
+    if (source) showPreview(source.value);
     const ready = event.detail.target.querySelector && event.detail.target.querySelector("[data-autodownload]");
     if (ready) window.location.href = ready.getAttribute("href");
   });
