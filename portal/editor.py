@@ -111,7 +111,13 @@ def _image_options(tf, user) -> list[ImageOption]:
 
 
 def editor_fields(
-    *, template, values: dict, user, errors: dict[str, list[str]] | None = None, raw: dict | None = None
+    *,
+    template,
+    values: dict,
+    user,
+    errors: dict[str, list[str]] | None = None,
+    raw: dict | None = None,
+    with_images: bool = True,
 ) -> list[EditorField]:
     """Every field in template order, with the value the editor shows: the typed value when there
     is one (`raw`, so nothing typed is lost on an error), else the stored value, else the default."""
@@ -140,7 +146,7 @@ def editor_fields(
             needs_review=tf.needs_review,
             errors=errors.get(tf.key, []),
         )
-        if entry.is_image_choice:
+        if entry.is_image_choice and with_images:
             entry.images = _image_options(tf, user)
             if isinstance(value, str) and value.isdigit():
                 entry.value = int(value)

@@ -6,7 +6,9 @@ editor with everything the user typed and an error on each bad field."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from brand.services import user_image_upload
@@ -124,10 +126,10 @@ def _preview(request, pinned, *, check_fit: bool):
         template=pinned, submitted=submitted, token_context=token_context, check_fit=check_fit
     )
     fields = editor_fields(
-        template=pinned, values=result.values, user=request.user, errors=result.errors, raw=submitted
+        template=pinned, values=result.values, user=request.user, errors=result.errors, raw=submitted, with_images=False
     )
     if check_fit:
-        return render(request, "portal/partials/fit_errors.html", {"fields": fields, "errors": result.errors})
+        return HttpResponse(render_to_string("portal/partials/fit_errors.html", {"fields": fields}))
     html = render_collateral_html(
         template=pinned,
         values=preview_values(pinned, submitted, result),
@@ -135,7 +137,7 @@ def _preview(request, pinned, *, check_fit: bool):
         profile=Profile.DIGITAL,
         for_browser=True,
     )
-    return render(request, "portal/partials/preview.html", {"html": html, "fields": fields})
+    return HttpResponse(render_to_string("portal/partials/preview.html", {"html": html, "fields": fields}))
 
 
 @login_required
