@@ -136,6 +136,7 @@ def _preview(request, pinned, *, check_fit: bool):
         token_context=token_context,
         profile=Profile.DIGITAL,
         for_browser=True,
+        mark_locked=True,
     )
     return HttpResponse(render_to_string("portal/partials/preview.html", {"html": html, "fields": fields}))
 

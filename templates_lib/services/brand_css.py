@@ -82,3 +82,14 @@ def screen_css(*, template) -> str:
         f"body {{ box-sizing: border-box; width: {width}mm; min-height: {height}mm; margin: 24px auto; "
         "padding: 12mm 14mm 9mm; background: #fff; box-shadow: 0 2px 14px rgba(20, 30, 50, 0.18); } }"
     )
+
+
+def locked_outline_css(slots: list[str]) -> str:
+    """For the editor's preview: a dashed outline around the text a user cannot change."""
+    if not slots:
+        return ""
+    selector = ", ".join(f'[data-fit="{slot}"]' for slot in slots if slot.replace("_", "").isalnum())
+    return (
+        f"@media screen {{ {selector} {{ outline: 1.5px dashed rgba(201, 104, 10, 0.85); outline-offset: 0.6mm; "
+        "cursor: not-allowed; } }"
+    )

@@ -26,7 +26,7 @@ from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
 from ..field_locks import SAFE_LINK_SCHEMES, LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
 from ..tokens import TokenContext, resolve_token
-from .brand_css import brand_css, page_css, screen_css
+from .brand_css import brand_css, locked_outline_css, page_css, screen_css
 from .engine_lock import ENGINE_LOCK
 from .sanitise import sanitise_rich_text
 
@@ -170,9 +170,11 @@ def render_collateral_html(
     title: str | None = None,
     author: str | None = None,
     watermark: str = "",
+    mark_locked: bool = False,
 ) -> str:
     """The document as HTML. With `for_browser`, asset URLs point at this site's /media/ and
-    /static/ so a browser can show it; otherwise at the renderer's asset origin."""
+    /static/ so a browser can show it; otherwise at the renderer's asset origin. With
+    `mark_locked` (the editor's preview), locked text is outlined."""
     brand = brand or brand_snapshot()
     layout = template.layout_spec
     asset_base = "" if for_browser else ASSET_ORIGIN
@@ -201,7 +203,16 @@ def render_collateral_html(
         "page_css": SafeString(page_css(template=template, bleed=bleed)),
         "brand_css": SafeString(brand_css(brand=brand, media_base=media_base, cmyk=is_print)),
         "layout_css": SafeString(layout_stylesheet(layout)),
-        "screen_css": SafeString(screen_css(template=template)) if for_browser else "",
+        "screen_css": SafeString(
+            screen_css(template=template)
+            + (
+                locked_outline_css([f.slot for f in template.field_list() if f.lock_mode == LockMode.LOCKED])
+                if mark_locked
+                else ""
+            )
+        )
+        if for_browser
+        else "",
         "static_base": f"{asset_base}{settings.STATIC_URL}",
         "media_base": media_base,
     }

@@ -256,3 +256,10 @@ def test_a_document_from_an_older_revision_says_a_newer_version_exists(rep_clien
 
     assert "A newer version of" in response.text
     assert HEADLINE in rep_client.post(reverse("portal:document-preview", args=[document.public_id]), _form()).text
+
+
+def test_the_live_preview_outlines_locked_text(rep_client, onepager):
+    response = rep_client.post(reverse("portal:template-preview", args=[onepager.public_id]), _form())
+
+    assert "[data-fit=&quot;headline&quot;] { outline: 1.5px dashed" in response.text
+    assert "[data-fit=&quot;subheadline&quot;]" not in response.text
