@@ -70,27 +70,11 @@ def bench_document(label, document, warm_runs: int) -> None:
     job = render_job_for_customisation(document, profile=Profile.PRINT)
 
     def ours(job=job):
-        render_collateral_pdf(
-            template=job.template,
-            values=job.values,
-            token_context=job.token_context,
-            profile=job.profile,
-            brand=job.brand,
-            title=job.title,
-            author=job.author,
-        )
+        render_collateral_pdf(**job.render_arguments)
 
     cold = timed(ours)
     warm = [timed(ours) for _ in range(warm_runs)]
-    html = render_collateral_html(
-        template=job.template,
-        values=job.values,
-        token_context=job.token_context,
-        profile=job.profile,
-        brand=job.brand,
-        title=job.title,
-        author=job.author,
-    )
+    html = render_collateral_html(**job.render_arguments)
     options = {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "dpi": 300, "optimize_images": True}
 
     def weasyprint_alone(html=html):
@@ -159,13 +143,7 @@ def main() -> None:
     job = render_job_for_customisation(onepager, profile=Profile.PRINT)
     memory = {}
     for i in range(1, soak_runs + 1):
-        render_collateral_pdf(
-            template=job.template,
-            values=job.values,
-            token_context=job.token_context,
-            profile=job.profile,
-            brand=job.brand,
-        )
+        render_collateral_pdf(**job.render_arguments)
         if i in (20, soak_runs):
             memory[i] = rss_mb()
     print(

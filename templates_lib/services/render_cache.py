@@ -68,6 +68,20 @@ class RenderJob:
         return hashlib.sha256(encoded).hexdigest()
 
     @property
+    def render_arguments(self) -> dict[str, Any]:
+        """What render_collateral_html and render_collateral_pdf take for this job."""
+        return {
+            "template": self.template,
+            "values": self.values,
+            "token_context": self.token_context,
+            "profile": self.profile,
+            "brand": self.brand,
+            "title": self.title,
+            "author": self.author,
+            "watermark": self.watermark,
+        }
+
+    @property
     def storage_name(self) -> str:
         key = self.key
         return f"{key[:2]}/{key}.pdf"
@@ -104,17 +118,7 @@ def render_pdf_cached(job: RenderJob) -> str:
     storage = renders_storage()
     if storage.exists(name):
         return name
-    pdf = render_collateral_pdf(
-        template=job.template,
-        values=job.values,
-        token_context=job.token_context,
-        profile=job.profile,
-        brand=job.brand,
-        title=job.title,
-        author=job.author,
-        watermark=job.watermark,
-    )
-    _store_atomically(storage, name, pdf)
+    _store_atomically(storage, name, render_collateral_pdf(**job.render_arguments))
     return name
 
 
