@@ -175,3 +175,13 @@ def test_brand_kit_is_edited_in_wagtail_settings(brand_client, brand_kit):
 
     assert response.status_code == 200
     assert "Colour palette" in response.text
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/images/", "/admin/snippets/templates_lib/collateraltemplate/"])
+def test_partner_users_are_refused_by_wagtail_admin(client, partner_user, path):
+    client.force_login(partner_user)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_login") in response["Location"]
