@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import auth, documents, downloads, editor, library
+from .views import auth, documents, downloads, editor, health, library
 
 portal_urls = [
     path("", library.home, name="home"),
@@ -40,7 +40,7 @@ portal_urls = [
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
-    path("healthz", downloads.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include((portal_urls, "portal"))),
 ]
 

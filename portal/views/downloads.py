@@ -2,7 +2,7 @@
 a second render in the background while the page shows progress."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,14 +20,6 @@ from templates_lib.services.thumbnails import pdf_page_png
 from templates_lib.tasks import render_customisation_pdf
 
 SESSION_KEY = "render-tasks"
-
-
-def healthz(request):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _document(request, public_id):

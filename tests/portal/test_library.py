@@ -9,7 +9,7 @@ from ..factories.templates_lib import make_template
 
 @pytest.fixture
 def templates(db, brand_kit):
-    first = make_template(title="Harbour one-pager", tags=None) if False else make_template(title="Harbour one-pager")
+    first = make_template(title="Harbour one-pager")
     first.tags.add("maritime")
     first.save()
     second = make_template(title="Signal datasheet")
@@ -102,3 +102,9 @@ def test_brand_managers_see_the_admin_link_and_reps_do_not(client, rep, brand_ma
 
     client.force_login(brand_manager)
     assert "Brand admin" in client.get(reverse("portal:library")).text
+
+
+def test_health_check_answers_without_sign_in(client, db):
+    response = client.get(reverse("healthz"))
+
+    assert response.json() == {"status": "ok"}
