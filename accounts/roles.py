@@ -13,6 +13,7 @@ WAGTAIL_ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 class Role(models.TextChoices):
     SALES_REP = "sales_rep", "Sales reps"
     PARTNER_USER = "partner_user", "Partner users"
+    PARTNER_MANAGER = "partner_manager", "Partner managers"
     BRAND_MANAGER = "brand_manager", "Brand managers"
     MARKETING_ANALYST = "marketing_analyst", "Marketing analysts"
     ADMINISTRATOR = "administrator", "Administrators"
@@ -21,6 +22,7 @@ class Role(models.TextChoices):
 ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     Role.SALES_REP: [],
     Role.PARTNER_USER: [],
+    Role.PARTNER_MANAGER: [],
     Role.BRAND_MANAGER: [
         WAGTAIL_ADMIN_ACCESS,
         *[
@@ -28,6 +30,11 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
             for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
         ],
         ("brand", "change_brandkit"),
+        *[
+            ("accounts", f"{action}_{model}")
+            for action in ("add", "change", "view")
+            for model in ("organisation", "region", "tier")
+        ],
         *[("brand", f"{action}_brandfont") for action in ("add", "change", "delete", "view")],
         # Wagtail checks image permissions against wagtailimages.Image, even with a custom image model.
         *[("wagtailimages", f"{action}_image") for action in ("add", "change", "delete", "choose")],

@@ -14,7 +14,7 @@ from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.services.render import resolve_values
 from templates_lib.services.validation import CONTROL_CHARS, CleanResult, default_value
-from templates_lib.tokens import TokenContext
+from templates_lib.tokens import NameInsteadOfLogo, TokenContext
 
 UPLOAD_SUFFIX = "__upload"
 
@@ -91,6 +91,10 @@ class EditorField:
 
     @property
     def token_display(self) -> str:
+        if isinstance(self.value, NameInsteadOfLogo):
+            return f"{self.value.name} (your logo appears once the brand team approves it)"
+        if isinstance(self.value, int) and self.slot_type == SlotType.IMAGE:
+            return "Your image"
         if isinstance(self.value, dict):
             return " · ".join(str(v) for v in self.value.values() if v)
         return "" if self.value in (None, "") else str(self.value)

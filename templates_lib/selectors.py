@@ -1,16 +1,59 @@
 """Reads scoped to what the requesting user may see. Every portal list and lookup goes through
-these; the organisations issue narrows them (audiences, partner isolation) in this one place."""
+these; views never filter by hand.
 
-from django.db.models import QuerySet
+Template audience:
+- brand managers, administrators and marketing analysts see every published template;
+- internal users see templates for all internal users, and those for their region;
+- partner users (of an active organisation) see templates shared with their organisation, and
+  those for their organisation's tier.
+"""
 
-from .models import CollateralTemplate, Customisation
+from django.db.models import Q, QuerySet
+
+from .models import CollateralTemplate, Customisation, TemplateGroupGrant
+
+
+def sees_every_template(user) -> bool:
+    return user.is_superuser or (
+        not getattr(user, "organisation_id", None) and user.has_perm("templates_lib.view_collateraltemplate")
+    )
+
+
+def _is_signed_in_member(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    organisation = getattr(user, "organisation", None)
+    return organisation is None or organisation.is_active
 
 
 def templates_for_user(user) -> QuerySet[CollateralTemplate]:
-    """Published templates this user may personalise (every internal user, for now)."""
-    if not user.is_authenticated or not user.is_active:
+    """Published templates this user may personalise."""
+    if not _is_signed_in_member(user):
         return CollateralTemplate.objects.none()
-    return CollateralTemplate.objects.filter(live=True).select_related("live_revision")
+    live = CollateralTemplate.objects.filter(live=True).select_related("live_revision")
+    if sees_every_template(user):
+        return live
+    if user.organisation_id is None:
+        audience = Q(audience_internal=True)
+        if user.region_id:
+            audience |= Q(
+                pk__in=CollateralTemplate.audience_regions.through.objects.filter(region_id=user.region_id).values(
+                    "collateraltemplate_id"
+                )
+            )
+        return live.filter(audience)
+    organisation = user.organisation
+    shared = TemplateGroupGrant.objects.filter(
+        group_id=organisation.members_group_id, permission__codename="use_collateraltemplate"
+    ).values("content_object_id")
+    audience = Q(pk__in=shared) if organisation.members_group_id else Q(pk__in=[])
+    if organisation.tier_id:
+        audience |= Q(
+            pk__in=CollateralTemplate.audience_tiers.through.objects.filter(tier_id=organisation.tier_id).values(
+                "collateraltemplate_id"
+            )
+        )
+    return live.filter(audience)
 
 
 def template_library(user, *, kind: str = "", tag: str = "", query: str = ""):
@@ -21,10 +64,23 @@ def template_library(user, *, kind: str = "", tag: str = "", query: str = ""):
     if tag:
         templates = templates.filter(tags__name=tag).distinct()
     if query:
-        from wagtail.search.backends import get_search_backend
-
-        return get_search_backend().search(query, templates, operator="and")
+        return _search_within(templates, query)
     return templates
+
+
+def _search_within(templates: QuerySet[CollateralTemplate], query: str) -> QuerySet[CollateralTemplate]:
+    """Wagtail search ranks the published templates; the user's scoped queryset decides which of
+    them come back, so search can never reveal a template outside the user's audience."""
+    from django.db.models import Case, IntegerField, When
+
+    from wagtail.search.backends import get_search_backend
+
+    ranked = [
+        template.pk
+        for template in get_search_backend().search(query, CollateralTemplate.objects.filter(live=True), operator="and")
+    ]
+    order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ranked)], output_field=IntegerField())
+    return templates.filter(pk__in=ranked).order_by(order) if ranked else templates.none()
 
 
 def library_tags(user) -> list[str]:
@@ -39,8 +95,8 @@ def library_tags(user) -> list[str]:
 
 
 def customisations_for_user(user) -> QuerySet[Customisation]:
-    """Documents the user may open: their own, not deleted."""
-    if not user.is_authenticated or not user.is_active:
+    """Documents the user may open and change: their own, not deleted."""
+    if not _is_signed_in_member(user):
         return Customisation.objects.none()
     return Customisation.objects.owned_by(user).select_related("template", "template_revision", "owner")
 

@@ -95,3 +95,51 @@ def _user_contact(context: TokenContext) -> dict:
         "phone": getattr(user, "phone", ""),
         "email": user.email,
     }
+
+
+@dataclass(frozen=True)
+class NameInsteadOfLogo:
+    """An image token with no approved image: the layout shows this name in the logo's place."""
+
+    name: str
+
+
+def _organisation(context: TokenContext):
+    return context.organisation if context.organisation is not None else getattr(context.user, "organisation", None)
+
+
+@register_token_source("organisation.name", "Partner organisation's name", {SlotType.TEXT}, sample="Partner Company")
+def _organisation_name(context: TokenContext) -> str:
+    organisation = _organisation(context)
+    return organisation.name if organisation else ""
+
+
+@register_token_source(
+    "organisation.logo", "Partner organisation's logo (its name until approved)", {SlotType.IMAGE}, sample=None
+)
+def _organisation_logo(context: TokenContext):
+    organisation = _organisation(context)
+    if organisation is None:
+        return None
+    if organisation.logo_id and organisation.is_logo_approved:
+        return organisation.logo_id
+    return NameInsteadOfLogo(organisation.name)
+
+
+@register_token_source(
+    "organisation.contact",
+    "Partner organisation's contact details",
+    {SlotType.CONTACT},
+    sample={"name": "Partner Company", "title": "", "phone": "+1 555 0100", "email": "hello@partner.example"},
+)
+def _organisation_contact(context: TokenContext) -> dict:
+    organisation = _organisation(context)
+    if organisation is None:
+        return {}
+    return {
+        "name": organisation.contact_name or organisation.name,
+        "title": organisation.name if organisation.contact_name else "",
+        "phone": organisation.contact_phone,
+        "email": organisation.contact_email,
+        "website": organisation.contact_website,
+    }

@@ -32,8 +32,19 @@ def rep(roles):
 
 
 @pytest.fixture
-def partner_user(roles):
-    return _user_with_role(roles, Role.PARTNER_USER, username="partner")
+def partner_organisation(db):
+    from .factories.accounts import OrganisationFactory
+
+    return OrganisationFactory(name="Brightpath Partners")
+
+
+@pytest.fixture
+def partner_user(roles, partner_organisation):
+    from accounts.services import organisation_member_add
+
+    user = _user_with_role(roles, Role.PARTNER_USER, username="partner")
+    organisation_member_add(organisation=partner_organisation, user=user)
+    return user
 
 
 @pytest.fixture

@@ -14,9 +14,13 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from accounts.models import Organisation, Region, Tier
 from accounts.roles import Role, ensure_role_groups
+from accounts.services import organisation_ensure_group, organisation_member_add
 from brand.models import BrandColour, BrandFont, BrandKit
 from templates_lib.models import CollateralTemplate, Customisation, TemplateField
+from templates_lib.selectors import templates_for_user
+from templates_lib.services.audience import template_share
 from templates_lib.services.customisations import customisation_create
 from templates_lib.services.publishing import template_publish
 
@@ -58,6 +62,7 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("rep", "Dana", "Whitfield", Role.SALES_REP, "Senior Account Executive", "+44 20 7946 0102"),
     DemoUser("partner", "Ravi", "Menon", Role.PARTNER_USER, "Partner Sales Lead", "+49 30 901820"),
+    DemoUser("partnermanager", "Lena", "Vogel", Role.PARTNER_MANAGER, "Partner Manager", "+49 30 901821"),
     DemoUser("brand", "Sofia", "Lindqvist", Role.BRAND_MANAGER, "Brand Manager", "+44 20 7946 0150"),
     DemoUser("analyst", "Marcus", "Bell", Role.MARKETING_ANALYST, "Marketing Analyst", "+44 20 7946 0177"),
     DemoUser("admin", "Aiko", "Tanaka", Role.ADMINISTRATOR, "Platform Administrator", "+44 20 7946 0199"),
@@ -168,14 +173,43 @@ def load_brand() -> tuple[BrandKit, dict]:
     return kit, assets
 
 
-def load_users(assets: dict) -> dict[str, object]:
+PARTNER_ROLES = (Role.PARTNER_USER, Role.PARTNER_MANAGER)
+REGIONS = [("EMEA", "emea"), ("North America", "na"), ("Asia Pacific", "apac")]
+
+
+def load_organisations(assets: dict) -> dict[str, Organisation]:
+    regions = {code: Region.objects.get_or_create(code=code, defaults={"name": name})[0] for name, code in REGIONS}
+    brightpath, _ = Organisation.objects.get_or_create(
+        name="Brightpath Partners",
+        defaults={
+            "region": regions["emea"],
+            "tier": Tier.objects.get(name="Gold"),
+            "logo": assets["partner-logo"],
+            "is_logo_approved": False,
+            "contact_name": "Brightpath Partners sales desk",
+            "contact_email": "sales@brightpath.example",
+            "contact_phone": "+49 30 901820",
+            "contact_website": "brightpath.example",
+        },
+    )
+    harbourline, _ = Organisation.objects.get_or_create(
+        name="Harbourline Resellers", defaults={"region": regions["na"], "tier": Tier.objects.get(name="Silver")}
+    )
+    for organisation in (brightpath, harbourline):
+        organisation_ensure_group(organisation=organisation)
+    return {"Brightpath Partners": brightpath, "Harbourline Resellers": harbourline, "regions": regions}
+
+
+def load_users(assets: dict, organisations: dict | None = None) -> dict[str, object]:
     ensure_role_groups()
     user_model = get_user_model()
     users = {}
     for index, spec in enumerate(DEMO_USERS):
         user, created = user_model.objects.get_or_create(
             username=spec.username,
-            defaults={"email": f"{spec.username}@northwind.example"},
+            defaults={
+                "email": f"{spec.username}@{'brightpath' if spec.role in PARTNER_ROLES else 'northwind'}.example"
+            },
         )
         user.first_name, user.last_name = spec.first_name, spec.last_name
         user.job_title, user.phone = spec.job_title, spec.phone
@@ -192,12 +226,18 @@ def load_users(assets: dict) -> dict[str, object]:
             user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=spec.role.label)])
+        if organisations and spec.role in (Role.PARTNER_USER, Role.PARTNER_MANAGER):
+            organisation_member_add(organisation=organisations["Brightpath Partners"], user=user)
+        elif organisations and user.region_id is None:
+            user.region = organisations["regions"]["emea"]
+            user.save(update_fields=["region"])
         users[spec.username] = user
     return users
 
 
-def load_templates(assets: dict, publisher) -> list[CollateralTemplate]:
+def load_templates(assets: dict, publisher, organisations: dict | None = None) -> list[CollateralTemplate]:
     templates = []
+    gold = Tier.objects.get(name="Gold")
     for spec in DEMO_TEMPLATES:
         template = CollateralTemplate.objects.filter(title=spec["title"]).first()
         if template is not None:
@@ -213,11 +253,16 @@ def load_templates(assets: dict, publisher) -> list[CollateralTemplate]:
             keywords=spec.get("keywords", ""),
         )
         template.tags.add(*spec.get("tags", []))
+        if spec.get("partner_tiers"):
+            template.audience_tiers = [gold]
         template.fields = [_field(order, field_spec, assets) for order, field_spec in enumerate(spec["fields"])]
         template.save()
         template.save_revision(user=publisher)
         template_publish(template=template, user=publisher)
         template.refresh_from_db()
+        for name in spec.get("shared_with", []):
+            if organisations:
+                template_share(template=template, organisation=organisations[name])
         templates.append(template)
     return templates
 
@@ -235,18 +280,20 @@ def _field(order: int, spec: dict, assets: dict) -> TemplateField:
 
 
 def load_customisations(users: dict, templates: list[CollateralTemplate]) -> None:
-    rep = users["rep"]
-    for template in templates:
-        title = f"{template.title} – Fjord Maritime"
-        if Customisation.objects.filter(owner=rep, title=title).exists():
-            continue
-        customisation_create(template=template, owner=rep, title=title, values={})
+    """A document per template the user may use: the rep's for Fjord Maritime, the partner's for Iberia."""
+    for owner, customer in ((users["rep"], "Fjord Maritime"), (users["partner"], "Iberia Textiles")):
+        for template in templates_for_user(owner):
+            title = f"{template.title} – {customer}"
+            if Customisation.objects.filter(owner=owner, title=title).exists():
+                continue
+            customisation_create(template=template, owner=owner, title=title, values={})
 
 
 @transaction.atomic
 def load_demo() -> dict[str, object]:
     _, assets = load_brand()
-    users = load_users(assets)
-    templates = load_templates(assets, publisher=users["brand"])
+    organisations = load_organisations(assets)
+    users = load_users(assets, organisations)
+    templates = load_templates(assets, publisher=users["brand"], organisations=organisations)
     load_customisations(users, templates)
     return {"users": users, "templates": templates}

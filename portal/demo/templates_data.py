@@ -143,6 +143,7 @@ ONEPAGER = {
 DEMO_TEMPLATES: list[dict] = [ONEPAGER]
 
 DATASHEET = {
+    "partner_tiers": ["Gold"],
     "title": "Forecast product datasheet",
     "description": "Technical datasheet for Northwind Forecast: overview, features, specification table and "
     "compliance. Reps can tailor the tagline and overview; specifications are locked by product marketing.",
@@ -303,6 +304,7 @@ DATASHEET = {
 DEMO_TEMPLATES.append(DATASHEET)
 
 CASE_STUDY = {
+    "partner_tiers": ["Gold"],
     "title": "Brightpath Partners case study",
     "description": "Two-page customer story: Brightpath Partners moved forecasting into Northwind and lifted win "
     "rates by 27%. Tailor the summary, challenge and call to action; results and quotes are approved by the customer.",
@@ -989,8 +991,8 @@ def _cobranded_onepager() -> dict:
             "key": "partner_logo",
             "label": "Partner logo",
             "slot": "partner_logo",
-            "lock_mode": "locked",
-            "image": "partner-logo",
+            "lock_mode": "token",
+            "token_source": "organisation.logo",
         }
     )
     return {
@@ -1000,6 +1002,7 @@ def _cobranded_onepager() -> dict:
         "ours. Pick or upload the hero image; the story and benefits are yours to adapt.",
         "page_size": "letter",
         "print_bleed": False,
+        "shared_with": ["Brightpath Partners"],
         "tags": ["product", "partners"],
         "fields": fields,
     }

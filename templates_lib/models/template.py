@@ -3,13 +3,14 @@
 import uuid
 from functools import cached_property
 
+from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.http import HttpResponse
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PublishingPanel
@@ -70,6 +71,15 @@ class CollateralTemplate(
     )
     keywords = models.CharField(max_length=255, blank=True, help_text="PDF keywords, comma separated.")
     tags = ClusterTaggableManager(through=TemplateTag, blank=True)
+    audience_internal = models.BooleanField(
+        "all internal users", default=True, help_text="Every sales rep and internal user may use it."
+    )
+    audience_regions = ParentalManyToManyField(
+        "accounts.Region", blank=True, related_name="+", help_text="Internal users in these regions may use it."
+    )
+    audience_tiers = ParentalManyToManyField(
+        "accounts.Tier", blank=True, related_name="+", help_text="Partner organisations of these tiers may use it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +91,15 @@ class CollateralTemplate(
         FieldRowPanel([FieldPanel("page_size"), FieldPanel("orientation")], heading="Page format"),
         FieldPanel("print_bleed"),
         MultiFieldPanel([FieldPanel("tags"), FieldPanel("keywords")], heading="Finding it"),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience_internal"),
+                FieldPanel("audience_regions", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("audience_tiers", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Audience",
+            help_text="Named partner organisations are given access from the organisation's page.",
+        ),
         InlinePanel("fields", heading="Fields", label="Field"),
         PublishingPanel(),
     ]
@@ -98,6 +117,7 @@ class CollateralTemplate(
     class Meta:
         ordering = ["title"]
         verbose_name = "collateral template"
+        permissions = [("use_collateraltemplate", "Can personalise and download this template")]
 
     def __str__(self) -> str:
         return self.title

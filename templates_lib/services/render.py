@@ -25,7 +25,7 @@ from brand.services import BrandSnapshot, brand_snapshot
 from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
 from ..field_locks import SAFE_LINK_SCHEMES, LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
-from ..tokens import TokenContext, resolve_token
+from ..tokens import NameInsteadOfLogo, TokenContext, resolve_token
 from .brand_css import brand_css, locked_outline_css, page_css, screen_css
 from .engine_lock import ENGINE_LOCK
 from .sanitise import sanitise_rich_text
@@ -49,6 +49,11 @@ class ImageRef:
     width: int
     height: int
     alt: str
+
+    @property
+    def is_name_only(self) -> bool:
+        """No image to show (an unapproved partner logo): layouts print `alt` in its place."""
+        return not self.url
 
     @property
     def is_landscape(self) -> bool:
@@ -109,6 +114,8 @@ def _contact(value: Any, brand: BrandSnapshot) -> dict:
 
 def _slot_value(tf, slot_type: SlotType, value: Any, images: dict[int, ImageRef], brand: BrandSnapshot) -> Any:
     if slot_type == SlotType.IMAGE:
+        if isinstance(value, NameInsteadOfLogo):
+            return ImageRef(url="", width=0, height=0, alt=value.name) if value.name else None
         return images.get(value) if isinstance(value, int) else None
     if slot_type == SlotType.CONTACT:
         return _contact(value, brand)

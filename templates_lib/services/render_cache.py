@@ -23,7 +23,7 @@ from wagtail.images import get_image_model
 from brand.services import BrandSnapshot, brand_snapshot
 
 from ..layouts import SlotType
-from ..tokens import TokenContext
+from ..tokens import NameInsteadOfLogo, TokenContext
 from .render import RENDERER_VERSION, render_collateral_pdf, resolve_values
 
 
@@ -54,7 +54,7 @@ class RenderJob:
         payload = {
             "renderer": RENDERER_VERSION,
             "revision": self.revision_id,
-            "values": resolved,
+            "values": {key: _keyable(value) for key, value in resolved.items()},
             "images": {str(pk): name for pk, name in sorted(image_files.items())},
             "brand": self.brand.version,
             "layout": layout.version,
@@ -87,13 +87,19 @@ class RenderJob:
         return f"{key[:2]}/{key}.pdf"
 
 
+def _keyable(value):
+    if isinstance(value, NameInsteadOfLogo):
+        return {"name_instead_of_logo": value.name}
+    return value
+
+
 def render_job_for_customisation(customisation, *, profile: str, watermark: str = "") -> RenderJob:
     owner = customisation.owner
     return RenderJob(
         template=customisation.pinned_template(),
         revision_id=customisation.template_revision_id,
         values=customisation.values,
-        token_context=TokenContext(user=owner),
+        token_context=TokenContext(user=owner, organisation=owner.organisation),
         profile=profile,
         title=customisation.title,
         author=owner.get_full_name() or owner.get_username(),

@@ -2,6 +2,9 @@ from django.contrib.auth import get_user_model
 
 import factory
 
+from accounts.models import Organisation, Region, Tier
+from accounts.services import organisation_member_add
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -15,3 +18,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     job_title = "Account Executive"
     phone = "+44 20 7946 0102"
     password = factory.django.Password("correct horse battery staple")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    code = factory.Sequence(lambda n: f"r{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    tier = factory.LazyFunction(lambda: Tier.objects.get(name="Silver"))
+
+
+def partner_member(organisation: Organisation, **kwargs):
+    user = UserFactory(**kwargs)
+    organisation_member_add(organisation=organisation, user=user)
+    return user

@@ -12,5 +12,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(result['templates'])} published templates."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for spec in DEMO_USERS:
-            self.stdout.write(f"  {spec.username:<8} {spec.role.label}")
+            self.stdout.write(f"  {spec.username:<15} {spec.role.label}")
         self.stdout.write(f"Brand managers and administrators: {settings.WAGTAILADMIN_BASE_URL}/admin/")
