@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 
 
 class Region(models.Model):
@@ -128,3 +129,67 @@ class User(AbstractUser):
         if self.organisation_id is not None:
             return self.organisation.region_id
         return self.region_id
+
+
+class InvitationRole(models.TextChoices):
+    """The only roles an invitation can grant; the values are those of `accounts.roles.Role`."""
+
+    PARTNER_USER = "partner_user", "Partner user"
+    PARTNER_MANAGER = "partner_manager", "Partner manager"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Neither accepted nor revoked (possibly expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def pending(self):
+        """Open and not yet expired: the link still works."""
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def for_organisation(self, organisation: "Organisation"):
+        return self.filter(organisation=organisation)
+
+
+class Invitation(models.Model):
+    """An invitation to join a partner organisation with a given role.
+
+    Only a SHA-256 hash of the link's random token is stored; organisation, email and role are
+    bound here, server-side, and never read from the link or the sign-up form.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=32, choices=InvitationRole.choices, default=InvitationRole.PARTNER_USER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and organisation: inviting again replaces it.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,
         ("templates_lib", "view_collateraltemplate"),
+        ("templates_lib", "view_customisation"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

@@ -1,9 +1,28 @@
 """Writes for organisations and their members."""
 
-from django.contrib.auth.models import Group
-from django.db import transaction
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
 
-from .models import Organisation
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from brand.services import user_image_upload
+
+from .models import Invitation, InvitationRole, Organisation
+from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -26,3 +45,272 @@ def organisation_member_add(*, organisation: Organisation, user) -> None:
     user.organisation = organisation
     user.save(update_fields=["organisation"])
     user.groups.add(organisation_ensure_group(organisation=organisation))
+
+
+# --- Team management: invitations, deactivation, the organisation's logo ----------------------
+
+# token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
+_MAX_TOKEN_LENGTH = 128
+
+
+class TeamError(Exception):
+    """A partner manager's team action was refused; the message is fit to show them."""
+
+
+class InvitationError(TeamError):
+    """An invitation could not be created or accepted. `code` says why: invalid, expired, revoked,
+    used, closed, taken (an account exists), forbidden or input."""
+
+    def __init__(self, message: str, *, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+@transaction.atomic
+def organisation_member_remove(*, user, organisation_id: int | None) -> None:
+    """Take `user` out of an organisation's members group (their organisation field is already cleared)."""
+    if organisation_id is None:
+        return
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is not None and organisation.members_group_id:
+        user.groups.remove(organisation.members_group)
+
+
+def is_partner_manager(user) -> bool:
+    """Whether `user` may manage the team of their own, active organisation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+        return False
+    if not user.organisation.is_active:
+        return False
+    return user.groups.filter(name=Role.PARTNER_MANAGER.label).exists()
+
+
+def _manager_check(*, manager, organisation: Organisation | None = None) -> Organisation:
+    """The organisation `manager` manages; TeamError unless they are an active partner manager
+    of it (and of `organisation`, when given)."""
+    if not is_partner_manager(manager):
+        raise TeamError("Only a partner manager of an active organisation can manage its team.")
+    if organisation is not None and organisation.pk != manager.organisation_id:
+        raise TeamError("You can only manage the team of your own organisation.")
+    return manager.organisation
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    """The link in the invitation email, on the configured site, never the request's Host."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("portal:invitation-accept", args=[token])
+
+
+def _invitation_email_send(*, invitation_id: int, token: str) -> None:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "organisation_name": invitation.organisation.name,
+        "inviter_name": str(invitation.invited_by) if invitation.invited_by else "",
+        "role_label": invitation.get_role_display().lower(),
+        "url": invitation_url(token),
+        "expires_at": invitation.expires_at,
+    }
+    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation.txt", context)
+    try:
+        send_mail(subject, body, None, [invitation.email])
+    except Exception:
+        # The invitation is committed; the manager can invite again to resend. Don't turn a mail
+        # outage into an error page for a change that did happen.
+        logger.exception("Could not send invitation %s", invitation.public_id)
+
+
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvitationError("Enter a valid email address.", code="input") from exc
+    return email
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
+    """Invite `email` to join `organisation` as a partner user or partner manager, replacing any
+    open invitation to the same address in that organisation, and email the single-use link once
+    the transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
+    active partner manager of `organisation`, the role is anything else, or the address already
+    belongs to an account."""
+    try:
+        _manager_check(manager=invited_by, organisation=organisation)
+    except TeamError as exc:
+        raise InvitationError(str(exc), code="forbidden") from exc
+    if role not in InvitationRole.values:
+        raise InvitationError("You can invite people as partner users or partner managers only.", code="input")
+    email = _normalise_email(email)
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise InvitationError("Someone with this email address already has an account.", code="taken")
+
+    now = timezone.now()
+    Invitation.objects.open().filter(organisation=organisation, email=email).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=invited_by,
+        token_hash=_token_hash(token),
+        expires_at=now + timedelta(days=settings.LASTMILE_INVITATION_DAYS),
+    )
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: _invitation_email_send(invitation_id=invitation_id, token=token))
+    return invitation
+
+
+def _invitation_usable(invitation: Invitation | None) -> Invitation:
+    """`invitation` if its link may still be used; InvitationError with a readable reason if not."""
+    if invitation is None:
+        raise InvitationError(
+            "This invitation link is not valid. Check that you copied the whole link from the email, "
+            "or ask your manager to invite you again.",
+            code="invalid",
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            "This invitation has already been used. Sign in with the account that was created with it.",
+            code="used",
+        )
+    if invitation.revoked_at is not None:
+        raise InvitationError("This invitation was withdrawn. Ask your manager for a new one.", code="revoked")
+    if invitation.is_expired:
+        raise InvitationError("This invitation has expired. Ask your manager to invite you again.", code="expired")
+    inviter = invitation.invited_by
+    if (
+        not invitation.organisation.is_active
+        or inviter is None
+        or inviter.organisation_id != invitation.organisation_id
+        or not is_partner_manager(inviter)
+    ):
+        # A deactivated or demoted manager's outstanding invitations die with their rights.
+        raise InvitationError(
+            "This invitation is no longer valid for this organisation. Ask your manager for a new one.",
+            code="closed",
+        )
+    return invitation
+
+
+def _invitation_for_token(token: str, *, for_update: bool = False) -> Invitation | None:
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        return None
+    invitations = Invitation.objects.select_related("organisation", "invited_by__organisation")
+    if for_update:
+        invitations = invitations.select_for_update(of=("self",))
+    return invitations.filter(token_hash=_token_hash(token)).first()
+
+
+def invitation_get(*, token: str) -> Invitation:
+    """The invitation behind a link, if it can still be accepted; InvitationError otherwise."""
+    return _invitation_usable(_invitation_for_token(token))
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, username: str, password: str, first_name: str, last_name: str):
+    """Create the invited person's account with the invitation's email, organisation and role,
+    and use the invitation up. Single use even under concurrent requests (the invitation row is
+    locked). Raises InvitationError (no account created) when the link is unknown, expired,
+    revoked, used, or its organisation closed, or when the username or password is refused."""
+    invitation = _invitation_usable(_invitation_for_token(token, for_update=True))
+    User = get_user_model()
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationError("An account with this email address already exists. Sign in instead.", code="taken")
+    username = (username or "").strip()
+    if not username:
+        raise InvitationError("Choose a username.", code="input")
+    if User.objects.filter(username__iexact=username).exists():
+        raise InvitationError("That username is taken. Choose another one.", code="input")
+    user = User(
+        username=username,
+        email=invitation.email,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+    )
+    try:
+        user.full_clean(exclude=["password"])
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvitationError(" ".join(exc.messages), code="input") from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise InvitationError("That username or email address is already in use.", code="input") from exc
+
+    role_group, _ = Group.objects.get_or_create(name=Role(invitation.role).label)
+    user.groups.add(role_group)
+    organisation_member_add(organisation=invitation.organisation, user=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, manager, invitation: Invitation) -> None:
+    """Withdraw an open invitation of the manager's own organisation; its link stops working.
+    Revoking twice is harmless. Raises TeamError for another organisation's invitation and
+    InvitationError for one already accepted."""
+    _manager_check(manager=manager, organisation=invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError("This invitation has already been accepted.", code="used")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def _member_check(*, manager, member) -> None:
+    _manager_check(manager=manager)
+    if member.organisation_id != manager.organisation_id:
+        raise TeamError("You can only manage members of your own organisation.")
+
+
+@transaction.atomic
+def member_deactivate(*, manager, member) -> None:
+    """Switch off a member of the manager's own organisation: they can no longer sign in, and
+    sessions they already have are refused on their next request (Django's auth backend refuses
+    inactive users). Their open invitations are withdrawn. Raises TeamError for a member of
+    another organisation, or for the manager themselves."""
+    _member_check(manager=manager, member=member)
+    if member.pk == manager.pk:
+        raise TeamError("You cannot deactivate yourself.")
+    if member.is_active:
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+    Invitation.objects.open().filter(invited_by=member).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def member_reactivate(*, manager, member) -> None:
+    """Let a deactivated member of the manager's own organisation sign in again.
+    Raises TeamError for a member of another organisation."""
+    _member_check(manager=manager, member=member)
+    if not member.is_active:
+        member.is_active = True
+        member.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def organisation_logo_upload(*, manager, file):
+    """Store `file` as the manager's organisation logo, awaiting a brand manager's approval:
+    until then documents show the organisation's name in its place. The image is checked and
+    stripped of metadata by brand.services.user_image_upload. Raises TeamError with a readable
+    message (nothing stored) when the manager may not, or the file is not an acceptable image."""
+    organisation = _manager_check(manager=manager)
+    try:
+        image = user_image_upload(user=manager, file=file, title=f"{organisation.name} logo")
+    except ValidationError as exc:
+        raise TeamError(" ".join(exc.messages)) from exc
+    organisation.logo = image
+    organisation.is_logo_approved = False
+    organisation.save(update_fields=["logo", "is_logo_approved"])
+    return image

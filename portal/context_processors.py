@@ -1,10 +1,11 @@
 from django.conf import settings
 
+from accounts.services import is_partner_manager
 from brand.services import brand_snapshot
 
 
 def portal(request):
-    """The brand for the portal header, and whether to show the link to Wagtail admin."""
+    """The brand for the portal header, and whether to show the links to Wagtail admin and the team page."""
     if request.path.startswith("/admin/"):
         return {}
     brand = brand_snapshot()
@@ -13,4 +14,5 @@ def portal(request):
         "portal_brand": brand,
         "portal_logo_url": f"{settings.MEDIA_URL}{brand.primary_logo.file_name}" if brand.primary_logo else "",
         "can_access_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
+        "is_partner_manager": bool(user and is_partner_manager(user)),
     }

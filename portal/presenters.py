@@ -60,8 +60,17 @@ def customisable_summary(template) -> dict[str, list[str]]:
 
 
 class DocumentRow:
-    def __init__(self, customisation):
+    def __init__(self, customisation, viewer=None):
         self.document = customisation
+        self.viewer = viewer
+
+    @property
+    def is_mine(self) -> bool:
+        return self.viewer is None or self.document.owner_id == self.viewer.pk
+
+    @property
+    def owner_name(self) -> str:
+        return str(self.document.owner)
 
     @property
     def title(self) -> str:

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import auth, documents, downloads, editor, health, library
+from .views import auth, documents, downloads, editor, health, library, team
 
 portal_urls = [
     path("", library.home, name="home"),
@@ -31,10 +31,18 @@ portal_urls = [
     path("documents/<uuid:public_id>/rename/", documents.document_rename, name="document-rename"),
     path("documents/<uuid:public_id>/duplicate/", documents.document_duplicate, name="document-duplicate"),
     path("documents/<uuid:public_id>/delete/", documents.document_delete, name="document-delete"),
+    path("documents/<uuid:public_id>/share/", documents.document_share, name="document-share"),
     path("documents/<uuid:public_id>/download/", downloads.document_download, name="document-download"),
     path("documents/<uuid:public_id>/download/status/", downloads.document_render_status, name="document-status"),
     path("documents/<uuid:public_id>/pdf/", downloads.customisation_download, name="document-pdf"),
     path("documents/<uuid:public_id>/page-1.png", downloads.document_png, name="document-png"),
+    path("team/", team.team_detail, name="team"),
+    path("team/invite/", team.team_invite, name="team-invite"),
+    path("team/logo/", team.team_logo_upload, name="team-logo"),
+    path("team/invitations/<uuid:public_id>/revoke/", team.team_invitation_revoke, name="team-invitation-revoke"),
+    path("team/members/<uuid:public_id>/deactivate/", team.team_member_deactivate, name="team-member-deactivate"),
+    path("team/members/<uuid:public_id>/reactivate/", team.team_member_reactivate, name="team-member-reactivate"),
+    path("invitations/<str:token>/", team.invitation_signup, name="invitation-accept"),
 ]
 
 urlpatterns = [

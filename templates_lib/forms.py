@@ -2,6 +2,8 @@ from django import forms
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from accounts.models import Organisation
+
 from .field_locks import field_config_problems
 from .layouts import LAYOUTS
 from .tokens import TOKEN_SOURCES
@@ -9,7 +11,23 @@ from .tokens import TOKEN_SOURCES
 
 class CollateralTemplateForm(WagtailAdminModelForm):
     """Checks every field against the chosen layout: known slot, lock mode that suits it,
-    section within range, one field per slot, keys unique."""
+    section within range, one field per slot, keys unique. Also offers the partner organisations
+    the template is shared with (django-guardian grants, applied when the template is saved)."""
+
+    shared_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.active(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Shared with partner organisations",
+        help_text="Members of these organisations may use the template. Applies as soon as you save.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            from .services.audience import template_shared_organisation_ids
+
+            self.fields["shared_organisations"].initial = list(template_shared_organisation_ids(template=self.instance))
 
     def is_valid(self):
         # Field forms are cleaned by the inline formset after this form's own clean(), so the

@@ -10,7 +10,7 @@ Template audience:
 
 from django.db.models import Q, QuerySet
 
-from .models import CollateralTemplate, Customisation, TemplateGroupGrant
+from .models import CollateralTemplate, Customisation, CustomisationUserGrant, TemplateGroupGrant
 
 
 def sees_every_template(user) -> bool:
@@ -95,14 +95,50 @@ def library_tags(user) -> list[str]:
 
 
 def customisations_for_user(user) -> QuerySet[Customisation]:
-    """Documents the user may open and change: their own, not deleted."""
+    """Documents the user may change (edit, rename, share, delete): their own, not deleted."""
     if not _is_signed_in_member(user):
         return Customisation.objects.none()
     return Customisation.objects.owned_by(user).select_related("template", "template_revision", "owner")
 
 
-def customisation_list(user, *, query: str = "", order: str = "-updated_at") -> QuerySet[Customisation]:
-    documents = customisations_for_user(user)
+def is_partner_manager(user) -> bool:
+    return bool(getattr(user, "organisation_id", None)) and user.groups.filter(name="Partner managers").exists()
+
+
+def customisations_visible_to(user) -> QuerySet[Customisation]:
+    """Documents the user may open and download:
+    - their own;
+    - those a colleague of the same organisation shared with them (a django-guardian grant);
+    - for a partner manager, every document of their organisation's members;
+    - for internal users with the view permission (marketing analysts), every document, read-only.
+    Partners never see beyond their organisation, whatever permissions they were given."""
+    if not _is_signed_in_member(user):
+        return Customisation.objects.none()
+    documents = Customisation.objects.alive().select_related("template", "template_revision", "owner")
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None and (user.is_superuser or user.has_perm("templates_lib.view_customisation")):
+        return documents
+    same_organisation = (
+        Q(owner__organisation_id=organisation_id) if organisation_id else Q(owner__organisation__isnull=True)
+    )
+    shared = CustomisationUserGrant.objects.filter(user=user, permission__codename="view_customisation").values(
+        "content_object_id"
+    )
+    visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
+    if organisation_id and is_partner_manager(user):
+        visible |= Q(owner__organisation_id=organisation_id)
+    return documents.filter(visible)
+
+
+def customisation_list(
+    user, *, query: str = "", order: str = "-updated_at", scope: str = "mine"
+) -> QuerySet[Customisation]:
+    """ "mine": the user's own documents; "others": documents others share with them or, for partner
+    managers and analysts, their organisation's or everyone's."""
+    if scope == "others":
+        documents = customisations_visible_to(user).exclude(owner=user)
+    else:
+        documents = customisations_for_user(user)
     if query:
         documents = documents.filter(title__icontains=query)
     allowed = {"-updated_at", "updated_at", "title", "-title"}

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
 from wagtail import hooks
@@ -8,9 +9,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 import django_filters
 
+from .forms import CollateralTemplateForm
 from .layouts import Kind, layout_choices
 from .models import CollateralTemplate
 from .models.template import PageSize
+from .services.audience import template_sharing_set
 from .services.publishing import template_publish_problems
 
 
@@ -51,3 +54,21 @@ def refuse_overflowing_template(request, obj):
     for key, message in problems.items():
         messages.error(request, f"Not published. {key}: {message}")
     return redirect("wagtailsnippets_templates_lib_collateraltemplate:edit", obj.pk)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def apply_template_sharing(request, instance):
+    """Grants are not part of a revision: apply the organisations ticked in the form on every save."""
+    # Only the template's own edit form (it always posts its fields formset); an empty tick list unshares all.
+    if not isinstance(instance, CollateralTemplate) or "fields-TOTAL_FORMS" not in request.POST:
+        return None
+    if not request.user.has_perm("templates_lib.change_collateraltemplate"):
+        return None
+    field = CollateralTemplateForm.base_fields["shared_organisations"]
+    try:
+        organisations = field.clean(request.POST.getlist("shared_organisations"))
+    except ValidationError:
+        return None
+    template_sharing_set(template=instance, organisations=organisations)
+    return None

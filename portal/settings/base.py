@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "portal",
     "wagtail.contrib.settings",
     "wagtail.embeds",
-    "wagtail.users",
+    "accounts.apps.LastmileUsersAppConfig",  # wagtail.users, with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -141,6 +141,8 @@ LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("LASTMILE_LOGIN_MAX_FAILURES_P
 LASTMILE_LOGIN_WINDOW_SECONDS = int(env("LASTMILE_LOGIN_WINDOW_SECONDS", "900"))
 # Number of reverse proxies in front of the portal whose X-Forwarded-For may be trusted (0: none).
 LASTMILE_TRUSTED_PROXY_COUNT = int(env("LASTMILE_TRUSTED_PROXY_COUNT", "0"))
+# Days an emailed invitation link to join a partner organisation stays valid.
+LASTMILE_INVITATION_DAYS = int(env("LASTMILE_INVITATION_DAYS", "7"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")

@@ -7,9 +7,11 @@ from django.views.decorators.http import require_GET, require_POST
 from templates_lib.selectors import customisation_list, customisations_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
+    ShareError,
     customisation_delete,
     customisation_duplicate,
     customisation_rename,
+    customisation_share,
 )
 
 from ..presenters import DocumentRow
@@ -22,7 +24,8 @@ SORTS = {"recent": "-updated_at", "oldest": "updated_at", "title": "title"}
 def document_list(request):
     query = request.GET.get("q", "").strip()[:200]
     sort = request.GET.get("sort", "recent")
-    documents = customisation_list(request.user, query=query, order=SORTS.get(sort, "-updated_at"))
+    scope = "others" if request.GET.get("scope") == "others" else "mine"
+    documents = customisation_list(request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope)
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -66,3 +69,15 @@ def document_delete(request, public_id):
         messages.success(request, f"Deleted “{document.title}”.")
         return redirect("portal:documents")
     return render(request, "portal/pages/document_delete.html", {"document": document})
+
+
+@login_required
+@require_POST
+def document_share(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    try:
+        colleague = customisation_share(customisation=document, by=request.user, email=request.POST.get("email", ""))
+        messages.success(request, f"Shared “{document.title}” with {colleague}. They can open and download it.")
+    except ShareError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:document-edit", document.public_id)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from templates_lib.selectors import customisations_for_user
+from templates_lib.selectors import customisations_visible_to
 from templates_lib.services.render import Profile, RenderError
 from templates_lib.services.render_cache import (
     cached_pdf_name,
@@ -23,7 +23,8 @@ SESSION_KEY = "render-tasks"
 
 
 def _document(request, public_id):
-    return get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    """Downloads are open to everyone who may see the document, not only its owner."""
+    return get_object_or_404(customisations_visible_to(request.user), public_id=public_id)
 
 
 def _profile(request) -> str:

@@ -6,14 +6,14 @@ editor with everything the user typed and an error on each bad field."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from brand.services import user_image_upload
 from templates_lib.revisions import template_at_revision
-from templates_lib.selectors import customisations_for_user, templates_for_user
+from templates_lib.selectors import customisations_for_user, customisations_visible_to, templates_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
     customisation_create,
@@ -105,7 +105,12 @@ def template_personalise(request, public_id):
 
 @login_required
 def document_edit(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    """The owner edits; colleagues it is shared with, their partner manager and analysts see it read-only."""
+    document = customisations_for_user(request.user).filter(public_id=public_id).first()
+    if document is None:
+        if request.method != "GET":
+            raise Http404
+        return _document_read_only(request, public_id)
     pinned = document.pinned_template()
     if request.method == "POST":
         return _save(request, template=document.template, pinned=pinned, document=document)
@@ -117,6 +122,19 @@ def document_edit(request, public_id):
         document=document,
         title=document.title,
     )
+
+
+def _document_read_only(request, public_id):
+    document = get_object_or_404(customisations_visible_to(request.user), public_id=public_id)
+    html = render_collateral_html(
+        template=document.pinned_template(),
+        values=document.values,
+        token_context=TokenContext(user=document.owner, organisation=document.owner.organisation),
+        profile=Profile.DIGITAL,
+        for_browser=True,
+        title=document.title,
+    )
+    return render(request, "portal/pages/document_view.html", {"document": document, "html": html, "nav": "documents"})
 
 
 def _preview(request, pinned, *, check_fit: bool):

@@ -19,3 +19,27 @@ def template_share(*, template, organisation) -> None:
 def template_unshare(*, template, organisation) -> None:
     if organisation.members_group_id:
         remove_perm(USE_TEMPLATE, organisation.members_group, template)
+
+
+@transaction.atomic
+def template_sharing_set(*, template, organisations) -> None:
+    """Share the template with exactly these organisations (grants are added and removed)."""
+    from accounts.models import Organisation
+
+    wanted = {organisation.pk for organisation in organisations}
+    current = template_shared_organisation_ids(template=template)
+    for organisation in Organisation.objects.filter(pk__in=wanted - current):
+        template_share(template=template, organisation=organisation)
+    for organisation in Organisation.objects.filter(pk__in=current - wanted):
+        template_unshare(template=template, organisation=organisation)
+
+
+def template_shared_organisation_ids(*, template) -> set[int]:
+    from accounts.models import Organisation
+
+    from ..models import TemplateGroupGrant
+
+    groups = TemplateGroupGrant.objects.filter(
+        content_object=template, permission__codename="use_collateraltemplate"
+    ).values("group_id")
+    return set(Organisation.objects.filter(members_group_id__in=groups).values_list("pk", flat=True))

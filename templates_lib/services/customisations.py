@@ -106,3 +106,39 @@ def customisation_queue_render(*, customisation: Customisation, profile: str = "
 
     customisation_id = customisation.pk
     transaction.on_commit(lambda: render_customisation_pdf.enqueue(customisation_id, profile))
+
+
+class ShareError(Exception):
+    pass
+
+
+@transaction.atomic
+def customisation_share(*, customisation: Customisation, by, email: str):
+    """Share a document read-only with a colleague of the same organisation (a guardian grant).
+    The error for an address outside the organisation is the same as for an unknown one, so
+    sharing never reveals who exists elsewhere."""
+    from django.contrib.auth import get_user_model
+
+    from guardian.shortcuts import assign_perm
+
+    if customisation.owner_id != by.pk:
+        raise ShareError("Only the owner can share this document.")
+    colleague = (
+        get_user_model()
+        .objects.filter(email__iexact=email.strip(), is_active=True, organisation_id=by.organisation_id)
+        .exclude(pk=by.pk)
+        .first()
+    )
+    if colleague is None:
+        raise ShareError("Nobody in your organisation has that email address.")
+    assign_perm("templates_lib.view_customisation", colleague, customisation)
+    return colleague
+
+
+@transaction.atomic
+def customisation_unshare(*, customisation: Customisation, by, colleague) -> None:
+    from guardian.shortcuts import remove_perm
+
+    if customisation.owner_id != by.pk:
+        raise ShareError("Only the owner can change who sees this document.")
+    remove_perm("templates_lib.view_customisation", colleague, customisation)

@@ -185,3 +185,31 @@ def test_partner_users_are_refused_by_wagtail_admin(client, partner_user, path):
 
     assert response.status_code == 302
     assert reverse("wagtailadmin_login") in response["Location"]
+
+
+def test_brand_manager_shares_a_template_with_an_organisation_from_its_edit_form(brand_client, onepager):
+    from templates_lib.services.audience import template_shared_organisation_ids
+
+    from ..factories.accounts import OrganisationFactory
+
+    chosen, other = OrganisationFactory(name="Chosen"), OrganisationFactory(name="Other")
+
+    data = form_data(onepager)
+    data["shared_organisations"] = [chosen.pk]
+
+    brand_client.post(reverse(f"{URL}:edit", args=[onepager.pk]), data)
+
+    assert template_shared_organisation_ids(template=onepager) == {chosen.pk}
+    assert other.pk not in template_shared_organisation_ids(template=onepager)
+
+
+def test_unticking_every_organisation_unshares_the_template(brand_client, onepager):
+    from templates_lib.services.audience import template_share, template_shared_organisation_ids
+
+    from ..factories.accounts import OrganisationFactory
+
+    template_share(template=onepager, organisation=OrganisationFactory(name="Was shared"))
+
+    brand_client.post(reverse(f"{URL}:edit", args=[onepager.pk]), form_data(onepager))
+
+    assert template_shared_organisation_ids(template=onepager) == set()

@@ -87,12 +87,21 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-rich-editor]").forEach(setUpRichEditor);
+    document.querySelectorAll("iframe.preview-sheet[srcdoc]").forEach((frame) => {
+      frame.addEventListener("load", () => scalePreview(frame), { once: true });
+    });
+
     document.querySelectorAll("[data-max-chars]").forEach(updateCounter);
     const form = document.querySelector("[data-dirty-guard]");
     if (form) {
       let dirty = false;
-      form.addEventListener("input", (event) => { dirty = true; if (event.target.dataset) updateCounter(event.target); });
-      form.addEventListener("change", () => { dirty = true; });
+      // Inputs that belong to another form (the share box) do not make the document dirty.
+      form.addEventListener("input", (event) => {
+        if (event.target.form !== form) return;
+        dirty = true;
+        if (event.target.dataset) updateCounter(event.target);
+      });
+      form.addEventListener("change", (event) => { if (event.target.form === form) dirty = true; });
       form.addEventListener("submit", () => { dirty = false; });
       window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); event.returnValue = ""; } });
     }
