@@ -31,6 +31,7 @@ template_internal   view        Y      -             -             -          Y 
 template_shared_a   edit        -      -             -             -          Y          -      Y
 template_shared_a   delete      -      -             -             -          Y          -      Y
 template_shared_a   share       -      -             -             -          Y          -      Y
+template_shared_a   approve     -      -             -             -          Y          -      Y
 document_a          list        -      Y             Y             -          -          Y      Y
 document_a          view        -      Y             Y             -          -          Y      Y
 document_a          edit        -      Y             -             -          -          -      -
@@ -38,8 +39,13 @@ document_a          delete      -      Y             -             -          - 
 document_a          download    -      Y             Y             -          -          Y      Y
 document_a          share       -      Y             -             -          -          -      -
 organisation_a      list        -      -             -             -          Y          -      Y
+organisation_a      view        -      -             Y             -          Y          -      Y
 organisation_a      edit        -      -             -             -          Y          -      Y
+organisation_a      delete      -      -             -             -          -          -      Y
+user_partner_a      list        -      -             Y             -          -          -      Y
 user_partner_a      edit        -      -             -             -          -          -      Y
+user_partner_a      deactivate  -      -             Y             -          -          -      -
+user_partner_a      delete      -      -             -             -          -          -      Y
 """
 
 
@@ -112,6 +118,10 @@ def attempt(client, world, kind: str, action: str) -> bool:
             return _admin_allowed(client.get(reverse(f"{SNIPPET}:edit", args=[obj.pk])))
         if action == "delete":
             return _admin_allowed(client.get(reverse(f"{SNIPPET}:delete", args=[obj.pk])))
+        if action == "approve":
+            # Publishing is the brand team's approval of a template: the edit page offers it.
+            response = client.get(reverse(f"{SNIPPET}:edit", args=[obj.pk]))
+            return _admin_allowed(response) and 'name="action-publish"' in response.text
     if kind == "document_a":
         if action == "list":
             text = (
@@ -141,8 +151,26 @@ def attempt(client, world, kind: str, action: str) -> bool:
             return _admin_allowed(response) and obj.name in response.text
         if action == "edit":
             return _admin_allowed(client.get(reverse("organisation:edit", args=[obj.pk])))
-    if kind == "user_partner_a" and action == "edit":
-        return _admin_allowed(client.get(reverse("wagtailusers_users:edit", args=[obj.pk])))
+        if action == "view":
+            admin = client.get(reverse("organisation:edit", args=[obj.pk]))
+            team = client.get(reverse("portal:team"))
+            return _admin_allowed(admin) or (team.status_code == 200 and obj.name in team.text)
+        if action == "delete":
+            return _admin_allowed(client.get(reverse("organisation:delete", args=[obj.pk])))
+    if kind == "user_partner_a":
+        if action == "list":
+            admin = client.get(reverse("wagtailusers_users:index"))
+            team = client.get(reverse("portal:team"))
+            in_admin = _admin_allowed(admin) and obj.username in admin.text
+            return in_admin or (team.status_code == 200 and str(obj) in team.text)
+        if action == "edit":
+            return _admin_allowed(client.get(reverse("wagtailusers_users:edit", args=[obj.pk])))
+        if action == "deactivate":
+            allowed = _portal_allowed(client.post(reverse("portal:team-member-deactivate", args=[obj.public_id])))
+            obj.refresh_from_db()
+            return allowed and not obj.is_active
+        if action == "delete":
+            return _admin_allowed(client.get(reverse("wagtailusers_users:delete", args=[obj.pk])))
     raise AssertionError(f"no way to try {action} on {kind}")
 
 
