@@ -76,6 +76,19 @@ def organisation_member_remove(*, user, organisation_id: int | None) -> None:
         user.groups.remove(organisation.members_group)
 
 
+@transaction.atomic
+def organisation_members_set(*, organisation: Organisation, members) -> None:
+    """Make exactly `members` the active members of `organisation`. Anyone removed is deactivated
+    as well: with no organisation a partner user would otherwise count as internal staff."""
+    wanted = {member.pk for member in members}
+    for member in members:
+        if member.organisation_id != organisation.pk:
+            organisation_member_add(organisation=organisation, user=member)
+    for former in organisation.members.filter(is_active=True).exclude(pk__in=wanted):
+        former.is_active = False
+        former.save(update_fields=["is_active"])
+
+
 def is_partner_manager(user) -> bool:
     """Whether `user` may manage the team of their own, active organisation."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:

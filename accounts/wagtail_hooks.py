@@ -2,10 +2,11 @@
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .admin_forms import OrganisationAdminForm
 from .models import Organisation, Region, Tier
 
 
@@ -16,6 +17,8 @@ class OrganisationFilterSet(WagtailFilterSet):
 
 
 class OrganisationViewSet(ModelViewSet):
+    """Edit handler built with the organisation form, so members can be managed here."""
+
     model = Organisation
     icon = "group"
     menu_label = "Partner organisations"
@@ -34,7 +37,9 @@ class OrganisationViewSet(ModelViewSet):
             ],
             heading="Contact details",
         ),
+        FieldPanel("member_emails"),
     ]
+    edit_handler = ObjectList(panels, base_form_class=OrganisationAdminForm)
 
 
 class RegionViewSet(ModelViewSet):
