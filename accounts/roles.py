@@ -63,9 +63,11 @@ def ensure_role_groups() -> dict[Role, Group]:
 
 
 def _grant_image_collections(group: Group) -> None:
-    from wagtail.models import Collection, GroupCollectionPermission
+    from wagtail.models import GroupCollectionPermission
 
-    root = Collection.get_first_root_node()
+    from brand.services import root_collection
+
+    root = root_collection()
     for codename in ("add_image", "change_image", "choose_image"):
         permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
         GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)

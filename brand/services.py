@@ -148,12 +148,10 @@ def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
     from django.conf import settings
     from django.core.files.images import ImageFile
 
-    from wagtail.models import Collection
-
     from .uploads import clean_uploaded_image
 
     clean = clean_uploaded_image(file)
-    root = Collection.get_first_root_node()
+    root = root_collection()
     uploads = root.get_children().filter(name=settings.LASTMILE_UPLOAD_COLLECTION).first()
     if uploads is None:
         uploads = root.add_child(name=settings.LASTMILE_UPLOAD_COLLECTION)
@@ -166,3 +164,10 @@ def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
     )
     image.save()
     return image
+
+
+def root_collection():
+    """Wagtail's root collection, recreated if a flushed database lost it (migrations create it)."""
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")

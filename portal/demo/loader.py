@@ -18,6 +18,7 @@ from accounts.models import Organisation, Region, Tier
 from accounts.roles import Role, ensure_role_groups
 from accounts.services import organisation_ensure_group, organisation_member_add
 from brand.models import BrandColour, BrandFont, BrandKit
+from brand.services import root_collection
 from templates_lib.models import CollateralTemplate, Customisation, TemplateField
 from templates_lib.selectors import templates_for_user
 from templates_lib.services.audience import template_share
@@ -70,7 +71,7 @@ DEMO_USERS = [
 
 
 def _collection(name: str) -> Collection:
-    root = Collection.get_first_root_node()
+    root = root_collection()
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(name=name)
 
