@@ -178,8 +178,13 @@ PARTNER_ROLES = (Role.PARTNER_USER, Role.PARTNER_MANAGER)
 REGIONS = [("EMEA", "emea"), ("North America", "na"), ("Asia Pacific", "apac")]
 
 
+TIERS = [("Registered", 10), ("Silver", 20), ("Gold", 30), ("Platinum", 40)]
+
+
 def load_organisations(assets: dict) -> dict[str, Organisation]:
     regions = {code: Region.objects.get_or_create(code=code, defaults={"name": name})[0] for name, code in REGIONS}
+    for name, rank in TIERS:
+        Tier.objects.get_or_create(name=name, defaults={"rank": rank})
     brightpath, _ = Organisation.objects.get_or_create(
         name="Brightpath Partners",
         defaults={

@@ -11,7 +11,9 @@ import pytest
 from ..pdf import text as pdf_text
 from .conftest import ARTIFACTS
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: start from the migrated data (root collection, tiers) even after another
+# transactional test has flushed the database.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
