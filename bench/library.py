@@ -12,29 +12,15 @@ probe per entry), which is what a fresh or never-analysed production database do
 """
 
 import argparse
-import atexit
 import io
 import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="lastmile-bench-library-"))
-atexit.register(shutil.rmtree, WORK, ignore_errors=True)  # about 20 MB per run
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="portal.settings.dev",
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
-    DJANGO_MEDIA_ROOT=str(WORK / "media"),
-    LASTMILE_RENDER_CACHE_ROOT=str(WORK / "renders"),
-    LASTMILE_TASK_BACKEND="django_tasks.backends.dummy.DummyBackend",
-    DJANGO_LOG_LEVEL="ERROR",
-    DJANGO_ALLOWED_HOSTS="testserver,localhost",
-)
+from common import isolated_environment, p95, setup_with_demo
+from common import measure as measure_runs
+
+isolated_environment("library")  # about 20 MB, removed at exit
 
 RUNS = 50
 TARGET_MS = 100
@@ -47,28 +33,15 @@ KIND = "datasheet"
 
 
 def measure(call) -> tuple[list[float], int]:
-    from django.db import connection
-
-    call()  # warm up
-    # Django resets connection.queries at each request, so count with an execute wrapper instead.
-    queries = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        call()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, len(queries)
+    return measure_runs(call, RUNS)
 
 
 def report(label: str, times: list[float], queries: int, shown: int) -> float:
-    p95 = statistics.quantiles(times, n=20)[-1]
     print(
-        f"  {label:<44} median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   {queries:3d} queries"
+        f"  {label:<44} median {statistics.median(times):6.1f} ms   p95 {p95(times):6.1f} ms   {queries:3d} queries"
         f"   ({shown} templates)"
     )
-    return p95
+    return p95(times)
 
 
 def counts() -> str:
@@ -141,14 +114,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = SIZES[:1] if args.quick else SIZES
 
-    import django
-
-    django.setup()
+    setup_with_demo()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     # The demo's templates are search-indexed by a task, which the dummy task backend never runs.
     from wagtail.search.backends import get_search_backend
 
@@ -181,7 +149,7 @@ def main() -> None:
     if len(runs) > 1:
         grown = [label for (label, _, small), (_, _, large) in zip(*runs[:2], strict=True) if large != small]
         print(f"\nquery count grows with the data: {', '.join(grown) if grown else 'no'}")
-    slow = [label for label, p95, _ in runs[-1] if p95 >= TARGET_MS]
+    slow = [label for label, slowest, _ in runs[-1] if slowest >= TARGET_MS]
     print(f"target p95 < {TARGET_MS} ms at the largest size: {'missed by ' + ', '.join(slow) if slow else 'met'}")
 
 

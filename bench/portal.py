@@ -8,46 +8,15 @@ Builds its own SQLite database in a temporary folder and loads the demo.
 
 import os
 import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="lastmile-bench-portal-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="portal.settings.dev",
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
-    DJANGO_MEDIA_ROOT=str(WORK / "media"),
-    LASTMILE_RENDER_CACHE_ROOT=str(WORK / "renders"),
-    LASTMILE_TASK_BACKEND="django_tasks.backends.dummy.DummyBackend",
-    DJANGO_LOG_LEVEL="ERROR",
-    DJANGO_ALLOWED_HOSTS="testserver,localhost",
-)
+from common import isolated_environment, measure, p95, setup_with_demo
 
+isolated_environment("portal")
 RUNS = 50
 
 
-def measure(call) -> tuple[list[float], int]:
-    from django.db import connection
-
-    call()  # warm up
-    # Django resets connection.queries at each request, so count with an execute wrapper instead.
-    queries = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        call()
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times, len(queries)
-
-
 def report(label: str, times: list[float], queries: int) -> None:
-    p95 = statistics.quantiles(times, n=20)[-1]
-    print(f"  {label:<44} median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   {queries:3d} queries")
+    print(f"  {label:<44} median {statistics.median(times):6.1f} ms   p95 {p95(times):6.1f} ms   {queries:3d} queries")
 
 
 def add_templates(count: int) -> None:
@@ -78,14 +47,7 @@ def add_templates(count: int) -> None:
 
 
 def main() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    setup_with_demo()
 
     from django.contrib.auth import get_user_model
     from django.test import Client

@@ -11,23 +11,11 @@ import argparse
 import os
 import resource
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="lastmile-bench-"))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="portal.settings.dev",
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
-    DJANGO_MEDIA_ROOT=str(WORK / "media"),
-    LASTMILE_RENDER_CACHE_ROOT=str(WORK / "renders"),
-    LASTMILE_TASK_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
-    DJANGO_LOG_LEVEL="ERROR",
-    DJANGO_ALLOWED_HOSTS="testserver,localhost",
-)
+from common import isolated_environment, setup_with_demo
+
+isolated_environment("render", task_backend="django_tasks.backends.immediate.ImmediateBackend")
 
 
 def rss_mb() -> float:
@@ -114,14 +102,7 @@ def main() -> None:
     args = parser.parse_args()
     warm_runs, soak_runs = (5, 40) if args.quick else (20, 200)
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    setup_with_demo()
 
     from templates_lib.models import Customisation
     from templates_lib.services.render import (

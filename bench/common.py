@@ -1,0 +1,63 @@
+"""What every benchmark here shares: an isolated SQLite database and media folder in a temporary
+directory (removed at exit), the demo loaded into it, and request timing with SQL query counts."""
+
+import atexit
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def isolated_environment(name: str, *, task_backend: str = "django_tasks.backends.dummy.DummyBackend") -> Path:
+    """Point Django at a fresh temporary database, media and render folder; call before django.setup()."""
+    sys.path.insert(0, str(ROOT))
+    work = Path(tempfile.mkdtemp(prefix=f"lastmile-bench-{name}-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
+        DJANGO_MEDIA_ROOT=str(work / "media"),
+        LASTMILE_RENDER_CACHE_ROOT=str(work / "renders"),
+        LASTMILE_TASK_BACKEND=task_backend,
+        DJANGO_LOG_LEVEL="ERROR",
+        DJANGO_ALLOWED_HOSTS="testserver,localhost",
+    )
+    return work
+
+
+def setup_with_demo() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+
+
+def measure(call, runs: int = 50) -> tuple[list[float], int]:
+    """Times of `runs` calls in ms, and the SQL queries one call makes (Django resets
+    connection.queries at each request, so they are counted with an execute wrapper)."""
+    from django.db import connection
+
+    call()  # warm up
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times, len(queries)
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
