@@ -7,7 +7,6 @@ autoescaping turns markup into visible text; rich text is sanitised to the field
 allowed tags first.
 """
 
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -230,13 +229,11 @@ def render_collateral_html(
 # per render: WeasyPrint 70 downsamples cached images in place when `dpi` is set, so a shared cache
 # lets one render's small copy leak into the next render's larger drawing.
 _font_configs: "OrderedDict[str, Any]" = OrderedDict()
-_weasy_lock = threading.Lock()
-
-
 def _font_config_for(brand_version: str):
+    """One FontConfiguration per brand-kit version (the four most recent). Called with ENGINE_LOCK held."""
     from weasyprint.text.fonts import FontConfiguration
 
-    with _weasy_lock:
+    with ENGINE_LOCK:
         config = _font_configs.get(brand_version)
         if config is None:
             config = FontConfiguration()
