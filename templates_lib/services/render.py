@@ -229,6 +229,8 @@ def render_collateral_html(
 # per render: WeasyPrint 70 downsamples cached images in place when `dpi` is set, so a shared cache
 # lets one render's small copy leak into the next render's larger drawing.
 _font_configs: "OrderedDict[str, Any]" = OrderedDict()
+
+
 def _font_config_for(brand_version: str):
     """One FontConfiguration per brand-kit version (the four most recent). Called with ENGINE_LOCK held."""
     from weasyprint.text.fonts import FontConfiguration
