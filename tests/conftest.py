@@ -48,6 +48,16 @@ def partner_user(roles, partner_organisation):
 
 
 @pytest.fixture
+def manager(roles, partner_organisation):
+    """The partner manager of `partner_organisation`."""
+    from .factories.accounts import partner_member
+
+    user = partner_member(partner_organisation, username="manager", first_name="Mia", last_name="Ortega")
+    user.groups.add(roles[Role.PARTNER_MANAGER])
+    return user
+
+
+@pytest.fixture
 def brand_manager(roles):
     return _user_with_role(roles, Role.BRAND_MANAGER, username="brand")
 

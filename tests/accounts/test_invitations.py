@@ -2,7 +2,6 @@
 upload its logo; invitation links are random, stored hashed, single use and expiring (S41)."""
 
 import hashlib
-import re
 import threading
 from datetime import timedelta
 
@@ -32,17 +31,9 @@ from templates_lib.tokens import NameInsteadOfLogo, TokenContext, resolve_token
 
 from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
 from ..factories.brand import png_bytes
+from ..invitations import LINK, PASSWORD
 
 User = get_user_model()
-PASSWORD = "a sturdy passphrase 1977"
-LINK = re.compile(r"(https?://[^/\s]+)/invitations/([A-Za-z0-9_-]+)/")
-
-
-@pytest.fixture
-def manager(roles, partner_organisation):
-    user = partner_member(partner_organisation, username="manager", first_name="Mia", last_name="Ortega")
-    user.groups.add(roles[Role.PARTNER_MANAGER])
-    return user
 
 
 @pytest.fixture

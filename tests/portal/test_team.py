@@ -1,6 +1,5 @@
 """The team page (partner managers only, own organisation only) and the invitation sign-up page."""
 
-import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -20,17 +19,9 @@ from accounts.services import invitation_create
 
 from ..factories.accounts import OrganisationFactory, partner_member
 from ..factories.brand import png_bytes
+from ..invitations import LINK, PASSWORD
 
 User = get_user_model()
-PASSWORD = "a sturdy passphrase 1977"
-LINK = re.compile(r"(https?://[^/\s]+)/invitations/([A-Za-z0-9_-]+)/")
-
-
-@pytest.fixture
-def manager(roles, partner_organisation):
-    user = partner_member(partner_organisation, username="manager", first_name="Mia", last_name="Ortega")
-    user.groups.add(roles[Role.PARTNER_MANAGER])
-    return user
 
 
 @pytest.fixture
