@@ -60,6 +60,10 @@ class Organisation(models.Model):
         help_text="Co-branding logo. Documents show it only once a brand manager has approved it.",
     )
     is_logo_approved = models.BooleanField(default=False)
+    logo_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    logo_review_note = models.CharField(
+        max_length=500, blank=True, editable=False, help_text="Why the brand team turned the last logo down."
+    )
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)

@@ -325,5 +325,7 @@ def organisation_logo_upload(*, manager, file):
         raise TeamError(" ".join(exc.messages)) from exc
     organisation.logo = image
     organisation.is_logo_approved = False
-    organisation.save(update_fields=["logo", "is_logo_approved"])
+    organisation.logo_submitted_at = timezone.now()
+    organisation.logo_review_note = ""
+    organisation.save(update_fields=["logo", "is_logo_approved", "logo_submitted_at", "logo_review_note"])
     return image

@@ -6,6 +6,7 @@ every template's next render.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -28,10 +29,27 @@ CMYK_COLOUR = RegexValidator(
 FONT_EXTENSIONS = FileExtensionValidator(["ttf", "otf", "woff2"])
 
 
+class UploadReview(models.TextChoices):
+    """Brand review of an image a user uploaded (library images are approved by being in the library)."""
+
+    NOT_AN_UPLOAD = "", "Library image"
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class BrandImage(AbstractImage):
     """Logos, photos and product shots. Collections make up the approved asset library."""
 
     alt_text = models.CharField(max_length=255, blank=True, help_text="Describes the image for screen readers.")
+    review_state = models.CharField(
+        max_length=10, choices=UploadReview.choices, default=UploadReview.NOT_AN_UPLOAD, blank=True, editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.CharField(max_length=500, blank=True, editable=False)
     admin_form_fields = (*Image.admin_form_fields, "alt_text")
 
     search_fields = [*AbstractImage.search_fields, index.SearchField("alt_text")]

@@ -5,7 +5,7 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from .models import BrandImage, BrandKit, ColourRole
+from .models import BrandImage, BrandKit, ColourRole, UploadReview
 
 FALLBACK_COLOURS = {
     ColourRole.PRIMARY: "#1F3A5F",
@@ -160,6 +160,7 @@ def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
         title=title or stem,
         collection=uploads,
         uploaded_by_user=user,
+        review_state=UploadReview.PENDING,
         file=ImageFile(io.BytesIO(clean.content), name=f"{stem}.{clean.extension}"),
     )
     image.save()

@@ -35,6 +35,7 @@ portal_urls = [
     path("documents/<uuid:public_id>/download/", downloads.document_download, name="document-download"),
     path("documents/<uuid:public_id>/download/status/", downloads.document_render_status, name="document-status"),
     path("documents/<uuid:public_id>/pdf/", downloads.customisation_download, name="document-pdf"),
+    path("documents/<uuid:public_id>/draft.pdf", downloads.document_draft_pdf, name="document-draft-pdf"),
     path("documents/<uuid:public_id>/page-1.png", downloads.document_png, name="document-png"),
     path("team/", team.team_detail, name="team"),
     path("team/invite/", team.team_invite, name="team-invite"),

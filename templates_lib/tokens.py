@@ -114,8 +114,11 @@ def _organisation_name(context: TokenContext) -> str:
     return organisation.name if organisation else ""
 
 
+ORGANISATION_LOGO = "organisation.logo"
+
+
 @register_token_source(
-    "organisation.logo", "Partner organisation's logo (its name until approved)", {SlotType.IMAGE}, sample=None
+    ORGANISATION_LOGO, "Partner organisation's logo (its name until approved)", {SlotType.IMAGE}, sample=None
 )
 def _organisation_logo(context: TokenContext):
     organisation = _organisation(context)

@@ -211,6 +211,12 @@ WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True
+# Documents: an approved workflow publishes the submitted revision (approvals.finish).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "approvals.finish.finish_workflow"
+
+# The approval loop
+LASTMILE_REVIEW_REMINDER_HOURS = int(env("LASTMILE_REVIEW_REMINDER_HOURS", "48"))
+LASTMILE_DRAFT_WATERMARK = "DRAFT – NOT APPROVED"
 
 # Background work (django-tasks). The database backend needs `manage.py db_worker`.
 TASKS = {

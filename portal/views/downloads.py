@@ -1,6 +1,7 @@
 """Final downloads, served from the render cache. Multi-page documents that take more than about
 a second render in the background while the page shows progress."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from approvals.audit import audit_document
+from approvals.services import final_download_refusal
 from templates_lib.selectors import customisations_visible_to
 from templates_lib.services.render import Profile, RenderError
 from templates_lib.services.render_cache import (
@@ -41,20 +44,59 @@ def renders_in_background(document) -> bool:
     return layout.section is not None or (layout.fixed_pages or 1) > 2
 
 
-@login_required
-@require_GET
-def customisation_download(request, public_id):
-    """The document's PDF, served from the render cache (rendered first if needed)."""
-    document = _document(request, public_id)
+def _refused(request, document, reason: str):
+    """Final output is refused with the reason, a draft preview and, for a retired template,
+    the way to its replacement."""
+    template = document.template
+    replacement = template.replacement if template.withdrawal_reason and template.replacement_id else None
+    context = {
+        "document": document,
+        "reason": reason,
+        "withdrawn": bool(template.withdrawal_reason),
+        "replacement": replacement if replacement and replacement.live else None,
+    }
+    return render(request, "portal/pages/download_refused.html", context, status=403)
+
+
+def _pdf_response(request, document, job, filename: str):
     try:
-        name = render_pdf_cached(render_job_for_customisation(document, profile=_profile(request)))
+        name = render_pdf_cached(job)
     except RenderError as exc:
         return render(request, "portal/pages/render_failed.html", {"document": document, "error": exc}, status=422)
     response = FileResponse(
-        open_cached_pdf(name), as_attachment=True, filename=_filename(document, "pdf"), content_type="application/pdf"
+        open_cached_pdf(name), as_attachment=True, filename=filename, content_type="application/pdf"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def customisation_download(request, public_id):
+    """The document's final PDF, served from the render cache (rendered first if needed). Only
+    approved content of a template still in use leaves the portal as a final PDF."""
+    document = _document(request, public_id)
+    reason = final_download_refusal(document)
+    if reason:
+        return _refused(request, document, reason)
+    profile = _profile(request)
+    response = _pdf_response(
+        request, document, render_job_for_customisation(document, profile=profile), _filename(document, "pdf")
+    )
+    if response.status_code == 200:
+        audit_document(document, "lastmile.document.downloaded", user=request.user, profile=profile)
+    return response
+
+
+@login_required
+@require_GET
+def document_draft_pdf(request, public_id):
+    """A preview PDF of the current content, watermarked as a draft on every page."""
+    document = _document(request, public_id)
+    if document.template.withdrawal_reason:
+        return _refused(request, document, final_download_refusal(document))
+    job = render_job_for_customisation(document, profile=Profile.DIGITAL, watermark=settings.LASTMILE_DRAFT_WATERMARK)
+    return _pdf_response(request, document, job, _filename(document, "draft.pdf"))
 
 
 @login_required
@@ -63,6 +105,9 @@ def document_download(request, public_id):
     """Start a download: straight to the file when it is cached or quick to make; otherwise queue
     the render and show progress."""
     document = _document(request, public_id)
+    reason = final_download_refusal(document)
+    if reason:
+        return _refused(request, document, reason)
     profile = _profile(request)
     pdf_url = reverse("portal:document-pdf", args=[document.public_id]) + f"?profile={profile}"
     job = render_job_for_customisation(document, profile=profile)
@@ -100,10 +145,13 @@ def document_render_status(request, public_id):
 @login_required
 @require_GET
 def document_png(request, public_id):
-    """Page 1 as a PNG, for email and social posts."""
+    """Page 1 as a PNG, for email and social posts; watermarked as a draft until approved."""
     document = _document(request, public_id)
+    if document.template.withdrawal_reason:
+        return _refused(request, document, final_download_refusal(document))
+    watermark = settings.LASTMILE_DRAFT_WATERMARK if final_download_refusal(document) else ""
     try:
-        name = render_pdf_cached(render_job_for_customisation(document, profile=Profile.DIGITAL))
+        name = render_pdf_cached(render_job_for_customisation(document, profile=Profile.DIGITAL, watermark=watermark))
     except RenderError as exc:
         return render(request, "portal/pages/render_failed.html", {"document": document, "error": exc}, status=422)
     with open_cached_pdf(name) as handle:

@@ -1,8 +1,9 @@
-from .customisation import Customisation, CustomisationQuerySet
+from .customisation import ApprovalState, Customisation, CustomisationQuerySet
 from .grants import CustomisationUserGrant, TemplateGroupGrant
 from .template import CollateralTemplate, Orientation, PageSize, TemplateField, TemplateTag
 
 __all__ = [
+    "ApprovalState",
     "CollateralTemplate",
     "Customisation",
     "CustomisationQuerySet",

@@ -5,6 +5,22 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
+
+
+class ApprovalState(models.TextChoices):
+    """Where a document stands in the approval loop.
+
+    A cached summary of the document's Wagtail workflow (its workflow and task states and its
+    live revision are the record), kept on the row so lists can filter and sort by it. Only
+    approvals.services writes it."""
+
+    NEEDS_APPROVAL = "needs_approval", "Needs approval"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    APPROVED = "approved", "Approved"
+
 
 class CustomisationQuerySet(models.QuerySet):
     def alive(self):
@@ -14,11 +30,14 @@ class CustomisationQuerySet(models.QuerySet):
         return self.alive().filter(owner=user)
 
 
-class Customisation(models.Model):
+class Customisation(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     """Owned by one user, pinned to the template revision it was made from.
 
     `values` holds only what the user chose or wrote, keyed by field key; locked and
     token values are resolved at render time and never stored from input.
+
+    Every change of content is a revision; the live revision is the approved content. A
+    document is approved when its latest revision is live (see approvals/).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -29,15 +48,28 @@ class Customisation(models.Model):
     template_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     values = models.JSONField(default=dict, blank=True)
+    approval_state = models.CharField(
+        max_length=20, choices=ApprovalState.choices, default=ApprovalState.NEEDS_APPROVAL, editable=False
+    )
+    # Overrides DraftStateMixin's default: a document is not approved until the rules or a reviewer say so.
+    live = models.BooleanField(verbose_name="approved content live", default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = CustomisationQuerySet.as_manager()
 
+    # Fields that belong to the row rather than to a version of its content: publishing an older
+    # revision must not undo a rename, a delete or the approval state.
+    ROW_FIELDS = ("title", "deleted_at", "approval_state", "owner_id", "updated_at")
+
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["owner", "-updated_at"], name="customisation_owner_recent")]
+        verbose_name = "document"
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="customisation_owner_recent"),
+            models.Index(fields=["approval_state"], name="customisation_approval"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -47,3 +79,18 @@ class Customisation(models.Model):
         from ..revisions import template_at_revision
 
         return template_at_revision(self.template_revision)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.ROW_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def get_workflow(self):
+        from approvals.workflow import document_workflow
+
+        return document_workflow()
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approval_state == ApprovalState.APPROVED

@@ -80,6 +80,19 @@ class CollateralTemplate(
     audience_tiers = ParentalManyToManyField(
         "accounts.Tier", blank=True, related_name="+", help_text="Partner organisations of these tiers may use it."
     )
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    replacement = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        editable=False,
+        help_text="The template users should move to once this one is retired.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,6 +144,26 @@ class CollateralTemplate(
         if self.layout and not self.kind:
             self.kind = get_layout(self.layout).kind
         super().save(*args, **kwargs)
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        """Expired by its schedule, whether or not `publish_scheduled` has run since."""
+        from django.utils import timezone
+
+        return self.expired or (self.expire_at is not None and self.expire_at <= timezone.now())
+
+    @property
+    def withdrawal_reason(self) -> str:
+        """Why documents made from this template can no longer be downloaded ("" when they can)."""
+        if self.is_retired:
+            return "retired"
+        if self.is_expired:
+            return "expired"
+        return ""
 
     @property
     def layout_spec(self) -> Layout:
@@ -192,7 +225,11 @@ class TemplateField(Orderable):
         settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     variants = models.TextField(
-        blank=True, help_text="Choice fields: the pre-approved variants, separated by a blank line."
+        blank=True,
+        help_text=(
+            "Choice fields: the variants users pick from. Reviewed free-text fields: wordings approved "
+            "in advance (no review needed). Separate them with a blank line."
+        ),
     )
     collection = models.ForeignKey(
         Collection,

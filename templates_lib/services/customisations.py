@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CollateralTemplate, Customisation
+from ..models import ApprovalState, CollateralTemplate, Customisation
 from ..tokens import TokenContext
 from .validation import CleanResult, customisation_values_clean
 
@@ -18,6 +18,10 @@ class CustomisationError(Exception):
 
 class TemplateNotPublishedError(Exception):
     pass
+
+
+class DocumentFrozenError(Exception):
+    """A document waiting for brand review cannot change; the owner withdraws it first."""
 
 
 def default_title(template: CollateralTemplate) -> str:
@@ -35,29 +39,46 @@ def customisation_create(
         raise TemplateNotPublishedError(f"{template.title} is not published.")
     from ..revisions import template_at_revision
 
+    if template.withdrawal_reason:
+        raise TemplateNotPublishedError(f"{template.title} is {template.withdrawal_reason}.")
     pinned = template_at_revision(revision)
     result = _clean(pinned, values, owner, check_fit)
-    return Customisation.objects.create(
+    document = Customisation.objects.create(
         owner=owner,
         template=template,
         template_revision=revision,
         title=title or default_title(template),
         values=result.values,
     )
+    _record(document, user=owner, before=None, created=True)
+    return document
+
+
+def _record(document: Customisation, *, user, before, created=False) -> None:
+    """Every change of content is a revision that goes through the brand rules (approvals/)."""
+    from approvals.services import document_recorded
+
+    document_recorded(document, user=user, before=before, created=created)
 
 
 @transaction.atomic
 def customisation_update(
     *, customisation: Customisation, values: dict[str, Any], title: str | None = None, check_fit: bool = True
 ) -> Customisation:
-    """Replace the document's values, validated against its pinned revision."""
+    """Replace the document's values, validated against its pinned revision. A changed value
+    makes a new revision, which the brand rules approve or send back to "needs approval"."""
+    if customisation.approval_state == ApprovalState.IN_REVIEW:
+        raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)
+    before = dict(customisation.values)
     customisation.values = result.values
     update_fields = ["values", "updated_at"]
     if title is not None:
         customisation.title = " ".join(title.split())[:200] or customisation.title
         update_fields.append("title")
     customisation.save(update_fields=update_fields)
+    if result.values != before or customisation.latest_revision_id is None:
+        _record(customisation, user=customisation.owner, before=before)
     return customisation
 
 
@@ -82,14 +103,18 @@ def customisation_rename(*, customisation: Customisation, title: str) -> Customi
 
 @transaction.atomic
 def customisation_duplicate(*, customisation: Customisation, owner) -> Customisation:
-    """A copy with the same pinned revision and values, owned by `owner`."""
-    return Customisation.objects.create(
+    """A copy with the same pinned revision and values, owned by `owner`; it goes through the
+    brand rules as a new document (values approved for the original are not approved for it,
+    unless the rules allow them anyway)."""
+    copy = Customisation.objects.create(
         owner=owner,
         template=customisation.template,
         template_revision=customisation.template_revision,
         title=f"{customisation.title} (copy)"[:200],
         values=dict(customisation.values),
     )
+    _record(copy, user=owner, before=None, created=True)
+    return copy
 
 
 @transaction.atomic

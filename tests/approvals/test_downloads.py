@@ -1,0 +1,84 @@
+"""Nothing leaves the portal as a final PDF unless the rules or a brand manager approved it."""
+
+from django.urls import reverse
+
+import pytest
+
+from approvals.models import BrandReviewTaskState
+from approvals.services import Decision, document_submit, document_withdraw, review_decide
+from templates_lib.services.customisations import customisation_create
+from tests.pdf import page_texts, text
+
+WATERMARK = "DRAFT – NOT APPROVED"
+
+
+@pytest.fixture
+def pending_document(reviewed_template, rep):
+    return customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+
+
+def _final(client, document):
+    return client.get(reverse("portal:document-pdf", args=[document.public_id]))
+
+
+def _pdf(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_final_pdf_of_a_document_needing_approval_is_refused(rep_client, pending_document):
+    response = _final(rep_client, pending_document)
+
+    assert response.status_code == 403
+    assert "needs approval" in response.content.decode()
+
+
+def test_download_start_page_is_refused_too(rep_client, pending_document):
+    response = rep_client.get(reverse("portal:document-download", args=[pending_document.public_id]))
+
+    assert response.status_code == 403
+
+
+def test_draft_preview_is_watermarked_on_every_page(rep_client, pending_document):
+    response = rep_client.get(reverse("portal:document-draft-pdf", args=[pending_document.public_id]))
+
+    assert response.status_code == 200
+    pages = page_texts(_pdf(response))
+    assert pages
+    assert all(WATERMARK in page for page in pages)
+
+
+def test_approved_final_pdf_has_no_watermark(rep_client, pending_document, rep, brand_manager):
+    document_submit(pending_document, user=rep)
+    state = BrandReviewTaskState.objects.get(document=pending_document, status="in_progress")
+    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+
+    response = _final(rep_client, pending_document)
+
+    assert response.status_code == 200
+    pdf_text = text(_pdf(response))
+    assert "Our own words" in pdf_text
+    assert WATERMARK not in pdf_text
+
+
+def test_final_pdf_is_refused_while_in_review(rep_client, pending_document, rep):
+    document_submit(pending_document, user=rep)
+
+    assert _final(rep_client, pending_document).status_code == 403
+
+
+def test_final_pdf_is_refused_after_rejection(rep_client, pending_document, rep, brand_manager):
+    document_submit(pending_document, user=rep)
+    state = BrandReviewTaskState.objects.get(document=pending_document, status="in_progress")
+    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.REJECT, comment="Off brand")
+
+    response = _final(rep_client, pending_document)
+
+    assert response.status_code == 403
+    assert "rejected" in response.content.decode()
+
+
+def test_final_pdf_is_refused_after_withdrawal(rep_client, pending_document, rep):
+    document_submit(pending_document, user=rep)
+    document_withdraw(pending_document, user=rep)
+
+    assert _final(rep_client, pending_document).status_code == 403

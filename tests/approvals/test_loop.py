@@ -1,0 +1,58 @@
+import pytest
+
+from approvals.models import BrandReviewTaskState
+from approvals.services import Decision, document_submit, review_decide
+from templates_lib.models import ApprovalState
+from templates_lib.services.customisations import customisation_create, customisation_update
+
+
+def test_default_values_are_approved_at_once(reviewed_template, rep):
+    document = customisation_create(template=reviewed_template, owner=rep, values={})
+
+    document.refresh_from_db()
+    assert document.approval_state == ApprovalState.APPROVED
+    assert document.live_revision_id == document.latest_revision_id
+
+
+def test_new_text_in_a_reviewed_field_needs_approval(reviewed_template, rep):
+    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+
+    document.refresh_from_db()
+    assert document.approval_state == ApprovalState.NEEDS_APPROVAL
+    assert document.live_revision_id is None
+
+
+def test_submitted_document_waits_for_review_then_is_approved(reviewed_template, rep, brand_manager):
+    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+
+    assert document_submit(document, user=rep, note="For Acme") == ApprovalState.IN_REVIEW
+    round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    assert round_.note == "For Acme"
+    review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+
+    document.refresh_from_db()
+    assert document.approval_state == ApprovalState.APPROVED
+    assert document.live_revision_id == document.latest_revision_id
+
+
+def test_changes_requested_then_resubmitted(reviewed_template, rep, brand_manager):
+    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_submit(document, user=rep)
+    first = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    review_decide(
+        task_state_id=first.pk,
+        reviewer=brand_manager,
+        decision=Decision.REQUEST_CHANGES,
+        field_comments={"subheadline": "Shorter please"},
+    )
+    document.refresh_from_db()
+    assert document.approval_state == ApprovalState.CHANGES_REQUESTED
+
+    customisation_update(customisation=document, values={"subheadline": "Short words"})
+    document.refresh_from_db()
+    assert document.approval_state == ApprovalState.CHANGES_REQUESTED
+    assert document_submit(document, user=rep) == ApprovalState.IN_REVIEW
+    second = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    assert second.pk != first.pk
+    assert second.workflow_state_id == first.workflow_state_id
+    pytest.importorskip("pypdf")
