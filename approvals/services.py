@@ -18,6 +18,7 @@ from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.models import ApprovalState, Customisation
+from templates_lib.services.customisations import WORKFLOW_FIELDS
 from templates_lib.tokens import ORGANISATION_LOGO
 
 from .audit import audit, audit_document
@@ -64,6 +65,7 @@ def document_recorded(document: Customisation, *, user, before: dict | None, cre
 
     Within the rules it is approved at once; otherwise it waits for the user to submit it
     (a document with changes requested keeps that state, so its comments stay in view)."""
+    document.refresh_from_db(fields=WORKFLOW_FIELDS)
     revision = document.save_revision(user=user, clean=False, log_action=False)
     audit_document(
         document,

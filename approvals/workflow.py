@@ -24,6 +24,18 @@ def document_workflow() -> Workflow:
     )
     if assigned is not None:
         return assigned.workflow
+    # Wagtail's workflow editor only offers snippet models, so saving the workflow there drops
+    # the assignment to documents: find the workflow again by its tasks and reassign it.
+    existing = (
+        Workflow.objects.active()
+        .filter(workflow_tasks__task__in=BrandReviewTask.objects.all())
+        .filter(workflow_tasks__task__in=BrandRulesTask.objects.all())
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        WorkflowContentType.objects.update_or_create(content_type=content_type, defaults={"workflow": existing})
+        return existing
     workflow = Workflow.objects.create(name=WORKFLOW_NAME)
     rules = BrandRulesTask.objects.create(name="Brand rules")
     review = BrandReviewTask.objects.create(name="Brand review")

@@ -20,6 +20,10 @@ class TemplateNotPublishedError(Exception):
     pass
 
 
+# What the approval loop changes behind a caller's back: read fresh before deciding anything.
+WORKFLOW_FIELDS = ["approval_state", "live", "live_revision", "latest_revision", "has_unpublished_changes"]
+
+
 class DocumentFrozenError(Exception):
     """A document waiting for brand review cannot change; the owner withdraws it first."""
 
@@ -67,6 +71,7 @@ def customisation_update(
 ) -> Customisation:
     """Replace the document's values, validated against its pinned revision. A changed value
     makes a new revision, which the brand rules approve or send back to "needs approval"."""
+    customisation.refresh_from_db(fields=WORKFLOW_FIELDS)
     if customisation.approval_state == ApprovalState.IN_REVIEW:
         raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)

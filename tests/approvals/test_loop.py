@@ -56,3 +56,15 @@ def test_changes_requested_then_resubmitted(reviewed_template, rep, brand_manage
     assert second.pk != first.pk
     assert second.workflow_state_id == first.workflow_state_id
     pytest.importorskip("pypdf")
+
+
+def test_workflow_survives_losing_its_assignment_in_wagtails_workflow_editor(reviewed_template, rep):
+    from wagtail.models import Workflow, WorkflowContentType
+
+    from approvals.workflow import document_workflow
+
+    workflow = document_workflow()
+    WorkflowContentType.objects.filter(workflow=workflow).delete()
+
+    assert document_workflow() == workflow
+    assert Workflow.objects.filter(name=workflow.name).count() == 1
