@@ -293,6 +293,33 @@ def load_customisations(users: dict, templates: list[CollateralTemplate]) -> Non
             if Customisation.objects.filter(owner=owner, title=title).exists():
                 continue
             customisation_create(template=template, owner=owner, title=title, values={})
+    load_review_examples(users, templates)
+
+
+TAILORED_STORY = (
+    "<p><strong>Fjord Maritime</strong> runs 40 vessels on three continents, and its sales team forecasts "
+    "charters from spreadsheets. Northwind Analytics brings CRM, bookings and telemetry into one revenue "
+    "picture the fleet managers trust.</p>"
+)
+
+
+def load_review_examples(users: dict, templates: list[CollateralTemplate]) -> None:
+    """Work for the approval loop: one of the rep's documents with its own story, waiting for brand
+    review, and one not yet submitted."""
+    from approvals.services import document_submit
+
+    onepager = next(t for t in templates if t.title == "Product one-pager")
+    rep = users["rep"]
+    examples = (
+        ("Product one-pager – Fjord Maritime (tailored)", "Tailored story for the Fjord Maritime pitch on Friday."),
+        ("Product one-pager – Fjord Maritime (draft story)", None),
+    )
+    for title, note in examples:
+        if Customisation.objects.filter(owner=rep, title=title).exists():
+            continue
+        document = customisation_create(template=onepager, owner=rep, title=title, values={"body": TAILORED_STORY})
+        if note is not None:
+            document_submit(document, user=rep, note=note)
 
 
 @transaction.atomic
