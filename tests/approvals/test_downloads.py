@@ -82,3 +82,19 @@ def test_final_pdf_is_refused_after_withdrawal(rep_client, pending_document, rep
     document_withdraw(pending_document, user=rep)
 
     assert _final(rep_client, pending_document).status_code == 403
+
+
+@pytest.mark.slow
+def test_draft_watermark_is_on_every_page_of_a_multi_page_document(client, db):
+    from portal.demo.loader import load_demo
+    from templates_lib.models import Customisation
+
+    users = load_demo()["users"]
+    document = Customisation.objects.filter(owner=users["rep"], template__layout="casestudy").first()
+    client.force_login(users["rep"])
+
+    response = client.get(reverse("portal:document-draft-pdf", args=[document.public_id]))
+
+    pages = page_texts(_pdf(response))
+    assert len(pages) >= 2
+    assert all(WATERMARK in page for page in pages)
