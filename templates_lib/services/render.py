@@ -29,7 +29,7 @@ from .brand_css import brand_css, locked_outline_css, page_css, screen_css
 from .engine_lock import ENGINE_LOCK
 from .sanitise import sanitise_rich_text
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 RICH_DEFAULT_FORMATTING = ["bold", "italic", "lists", "links"]
 
 
