@@ -10,6 +10,29 @@ def lastmile_log_actions(actions):
     register_actions(actions)
 
 
+@hooks.register("register_admin_menu_item")
+def audit_menu_item():
+    from django.urls import reverse
+
+    from .audit_views import AuditMenuItem
+
+    return AuditMenuItem("Audit trail", reverse("approvals_admin:audit-documents"), icon_name="history", order=9100)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def template_audit_listing_button(snippet, user, next_url=None):
+    from .audit_views import template_audit_buttons
+
+    return template_audit_buttons(snippet, user, menu=True)
+
+
+@hooks.register("register_collateral_template_header_buttons")
+def template_audit_header_button(template, user):
+    from .audit_views import template_audit_buttons
+
+    return template_audit_buttons(template, user)
+
+
 @hooks.register("register_admin_urls")
 def approvals_admin_urls():
     from . import admin_urls

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .views import auth, documents, downloads, editor, health, library, team
+from .views import lifecycle as lifecycle_views
 
 portal_urls = [
     path("", library.home, name="home"),
@@ -32,6 +33,7 @@ portal_urls = [
     path("documents/<uuid:public_id>/duplicate/", documents.document_duplicate, name="document-duplicate"),
     path("documents/<uuid:public_id>/delete/", documents.document_delete, name="document-delete"),
     path("documents/<uuid:public_id>/share/", documents.document_share, name="document-share"),
+    path("documents/<uuid:public_id>/upgrade/", lifecycle_views.document_upgrade, name="document-upgrade"),
     path("documents/<uuid:public_id>/download/", downloads.document_download, name="document-download"),
     path("documents/<uuid:public_id>/download/status/", downloads.document_render_status, name="document-status"),
     path("documents/<uuid:public_id>/pdf/", downloads.customisation_download, name="document-pdf"),

@@ -9,6 +9,7 @@ Template audience:
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import ApprovalState, CollateralTemplate, Customisation, CustomisationUserGrant, TemplateGroupGrant
 
@@ -26,11 +27,23 @@ def _is_signed_in_member(user) -> bool:
     return organisation is None or organisation.is_active
 
 
+def templates_in_use() -> QuerySet[CollateralTemplate]:
+    """Templates new documents may be made from: published, not retired, not expired and not
+    scheduled to go live later. Checked against the clock, so a template whose `expire_at` has
+    passed leaves the library before `publish_scheduled` gets round to marking it expired."""
+    now = timezone.now()
+    return (
+        CollateralTemplate.objects.filter(live=True, expired=False, retired_at__isnull=True)
+        .exclude(expire_at__lte=now)
+        .exclude(go_live_at__gt=now)
+    )
+
+
 def templates_for_user(user) -> QuerySet[CollateralTemplate]:
-    """Published templates this user may personalise."""
+    """Templates in use (see `templates_in_use`) this user may personalise."""
     if not _is_signed_in_member(user):
         return CollateralTemplate.objects.none()
-    live = CollateralTemplate.objects.filter(live=True).select_related("live_revision")
+    live = templates_in_use().select_related("live_revision")
     if sees_every_template(user):
         return live
     if user.organisation_id is None:

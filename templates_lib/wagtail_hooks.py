@@ -1,30 +1,90 @@
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import StatusTagColumn
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 import django_filters
 
+from .admin_views import TemplateReinstateView, TemplateRetireView, lifecycle_status
 from .forms import CollateralTemplateForm
 from .layouts import Kind, layout_choices
 from .models import CollateralTemplate
 from .models.template import PageSize
 from .services.audience import template_sharing_set
+from .services.lifecycle import can_manage_lifecycle
 from .services.publishing import template_publish_problems
+
+# Other apps add buttons to a template's edit header (e.g. approvals' "Audit trail") through
+# this hook: fn(template, user) -> list of wagtail.admin.widgets.button.Button.
+TEMPLATE_HEADER_BUTTONS_HOOK = "register_collateral_template_header_buttons"
 
 
 class CollateralTemplateFilterSet(WagtailFilterSet):
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     layout = django_filters.ChoiceFilter(choices=layout_choices)
     page_size = django_filters.ChoiceFilter(choices=PageSize.choices)
+    in_use = django_filters.ChoiceFilter(
+        label="Use",
+        choices=[("in_use", "In use"), ("retired", "Retired"), ("expired", "Expired")],
+        method="filter_in_use",
+    )
 
     class Meta:
         model = CollateralTemplate
         fields = ["kind", "layout", "page_size", "live"]
+
+    def filter_in_use(self, queryset, name, value):
+        expired = Q(expired=True) | Q(expire_at__lte=timezone.now())
+        if value == "retired":
+            return queryset.filter(retired_at__isnull=False)
+        if value == "expired":
+            return queryset.filter(expired, retired_at__isnull=True)
+        return queryset.filter(retired_at__isnull=True).exclude(expired)
+
+
+class CollateralTemplateIndexView(IndexView):
+    retire_url_name = None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.retire_url_name and can_manage_lifecycle(self.request.user):
+            label = "Reinstate…" if instance.is_retired else "Retire…"
+            url = reverse(self.retire_url_name, args=[quote(instance.pk)])
+            buttons.append(MenuItem(label, url=url, icon_name="warning", priority=25))
+        return buttons
+
+
+class CollateralTemplateEditView(EditView):
+    retire_url_name = None
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.retire_url_name and can_manage_lifecycle(self.request.user):
+            label = "Reinstate…" if self.object.is_retired else "Retire…"
+            url = reverse(self.retire_url_name, args=[quote(self.object.pk)])
+            buttons.append(Button(label, url=url, icon_name="warning", priority=40))
+        for hook in hooks.get_hooks(TEMPLATE_HEADER_BUTTONS_HOOK):
+            buttons.extend(hook(self.object, self.request.user))
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.retire_url_name and can_manage_lifecycle(self.request.user):
+            context["retire_url"] = reverse(self.retire_url_name, args=[quote(self.object.pk)])
+        return context
 
 
 class CollateralTemplateViewSet(SnippetViewSet):
@@ -34,9 +94,54 @@ class CollateralTemplateViewSet(SnippetViewSet):
     menu_name = "collateral_templates"
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["title", "kind", "layout", "page_size", "live", "updated_at"]
+    list_display = [
+        "title",
+        "kind",
+        "layout",
+        "page_size",
+        StatusTagColumn(
+            "lifecycle_status",
+            accessor=lifecycle_status,
+            label="Status",
+            sort_key="live",
+            primary=lambda template: template.live and not template.withdrawal_reason,
+        ),
+        "updated_at",
+    ]
     filterset_class = CollateralTemplateFilterSet
     ordering = ["title"]
+    index_view_class = CollateralTemplateIndexView
+    edit_view_class = CollateralTemplateEditView
+    edit_template_name = "templates_lib/admin/template_edit.html"
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(retire_url_name=self.get_url_name("retire"), **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(retire_url_name=self.get_url_name("retire"), **kwargs)
+
+    def _lifecycle_view_kwargs(self) -> dict:
+        return {
+            "edit_url_name": self.get_url_name("edit"),
+            "index_url_name": self.get_url_name("list"),
+            "retire_url_name": self.get_url_name("retire"),
+            "reinstate_url_name": self.get_url_name("reinstate"),
+            "breadcrumbs_items": self.breadcrumbs_items,
+        }
+
+    @cached_property
+    def retire_view(self):
+        return self.construct_view(TemplateRetireView, **self._lifecycle_view_kwargs())
+
+    @cached_property
+    def reinstate_view(self):
+        return self.construct_view(TemplateReinstateView, **self._lifecycle_view_kwargs())
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("retire/<str:pk>/", self.retire_view, name="retire"),
+            path("reinstate/<str:pk>/", self.reinstate_view, name="reinstate"),
+        ]
 
 
 register_snippet(CollateralTemplateViewSet)

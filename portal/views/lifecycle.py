@@ -1,0 +1,30 @@
+"""Upgrading a document to the newer version of its template (the owner only)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from templates_lib.selectors import customisations_for_user
+from templates_lib.services.lifecycle import LifecycleError, customisation_upgrade
+
+
+@login_required
+@require_POST
+def document_upgrade(request, public_id):
+    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    try:
+        result = customisation_upgrade(customisation=document, user=request.user)
+    except LifecycleError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:document-edit", document.public_id)
+    message = f"Upgraded to the latest version of “{document.template.title}”."
+    if result.dropped:
+        labels = ", ".join(value.label for value in result.dropped)
+        message += f" {labels}: your text did not fit the new version, so it went back to the template’s wording."
+    if result.is_approved:
+        message += " It is approved."
+    else:
+        message += " It needs approval again before a final PDF: submit it for review."
+    messages.success(request, message)
+    return redirect("portal:document-edit", document.public_id)

@@ -1,0 +1,135 @@
+"""Retire and reinstate a template in Wagtail admin (views of the template snippet's viewset)."""
+
+from django import forms
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import FormView
+
+from wagtail.admin import messages
+from wagtail.admin.utils import get_latest_str
+from wagtail.admin.views.generic.base import BaseObjectMixin, BaseOperationView, WagtailAdminTemplateMixin
+
+from .models import CollateralTemplate
+from .selectors import templates_in_use
+from .services.lifecycle import (
+    LifecycleError,
+    can_manage_lifecycle,
+    template_reinstate,
+    template_retire,
+    usable_replacement,
+)
+
+
+def lifecycle_status(template: CollateralTemplate) -> str:
+    """The status shown in the template listing: retirement and expiry before live/draft."""
+    if template.is_retired:
+        return "retired"
+    if template.is_expired:
+        return "expired"
+    if not template.live and template.go_live_at:
+        return "scheduled"
+    return template.status_string
+
+
+class RetireForm(forms.Form):
+    replacement = forms.ModelChoiceField(
+        queryset=CollateralTemplate.objects.none(),
+        required=False,
+        empty_label="No replacement",
+        help_text="Users with documents made from this template are pointed to it.",
+    )
+
+    def __init__(self, *args, template: CollateralTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = templates_in_use().exclude(pk=template.pk).order_by("title")
+
+
+class LifecycleViewMixin(BaseObjectMixin):
+    model = CollateralTemplate
+    edit_url_name = None
+    index_url_name = None
+    retire_url_name = None
+    reinstate_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_manage_lifecycle(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_edit_url(self) -> str:
+        return reverse(self.edit_url_name, args=[quote(self.object.pk)])
+
+
+class TemplateRetireView(LifecycleViewMixin, WagtailAdminTemplateMixin, FormView):
+    """Confirm retiring, with a replacement to point users to; a retired template shows who
+    retired it and offers to reinstate it."""
+
+    form_class = RetireForm
+    template_name = "templates_lib/admin/retire.html"
+    header_icon = "warning"
+
+    def get_page_title(self):
+        return "Retired template" if self.object.is_retired else "Retire template"
+
+    def get_page_subtitle(self):
+        return get_latest_str(self.object)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": "Templates"},
+            {"url": self.get_edit_url(), "label": get_latest_str(self.object)},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "template": self.object}
+
+    @cached_property
+    def documents_count(self) -> int:
+        return self.object.customisations.alive().count()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "object": self.object,
+                "documents_count": self.documents_count,
+                "replacement": usable_replacement(self.object) if self.object.is_retired else None,
+                "edit_url": self.get_edit_url(),
+                "retire_url": reverse(self.retire_url_name, args=[quote(self.object.pk)]),
+                "reinstate_url": reverse(self.reinstate_url_name, args=[quote(self.object.pk)]),
+            }
+        )
+        return context
+
+    def form_valid(self, form):
+        replacement = form.cleaned_data["replacement"]
+        try:
+            template_retire(template=self.object, user=self.request.user, replacement=replacement)
+        except LifecycleError as exc:
+            form.add_error("replacement" if replacement else None, str(exc))
+            return self.form_invalid(form)
+        message = f"“{self.object.title}” is retired."
+        if replacement:
+            message += f" Its users are pointed to “{replacement.title}”."
+        messages.success(self.request, message)
+        return redirect(self.get_edit_url())
+
+
+class TemplateReinstateView(LifecycleViewMixin, BaseOperationView):
+    """POST only: put a retired template back into use."""
+
+    def get_success_url(self):
+        return self.get_edit_url()
+
+    def post(self, request, *args, **kwargs):
+        try:
+            template_reinstate(template=self.object, user=request.user)
+        except LifecycleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"“{self.object.title}” is back in use.")
+        return redirect(self.get_success_url())
