@@ -1,9 +1,16 @@
 """Display-ready wrappers for portal templates."""
 
+from functools import cached_property
+
 from django.urls import reverse
 
+from approvals.history import review_rounds
+from approvals.models import ReviewOutcome
+from approvals.rules import assess_document
+from approvals.services import final_download_refusal
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
+from templates_lib.models import ApprovalState
 
 
 class TemplateCard:
@@ -93,9 +100,191 @@ class DocumentRow:
         return reverse("portal:document-edit", args=[self.document.public_id])
 
     @property
+    def approval_state(self) -> str:
+        return self.document.approval_state
+
+    @property
+    def approval_state_label(self) -> str:
+        return approval_state_label(self.document.approval_state)
+
+    @cached_property
+    def can_download_final(self) -> bool:
+        return not final_download_refusal(self.document)
+
+    @property
+    def can_download_draft_only(self) -> bool:
+        """Not approved yet, but the template is still in use: a watermarked draft is what there is."""
+        return not self.can_download_final and not self.document.template.withdrawal_reason
+
+    @property
     def download_url(self) -> str:
+        """The final PDF when there may be one; otherwise the page that says why not."""
         return reverse("portal:document-download", args=[self.document.public_id])
+
+    @property
+    def draft_url(self) -> str:
+        return reverse("portal:document-draft-pdf", args=[self.document.public_id])
 
     @property
     def public_id(self):
         return self.document.public_id
+
+
+# --- The approval loop, as the requester sees it ----------------------------------------------
+
+APPROVAL_NEXT_STEPS = {
+    ApprovalState.NEEDS_APPROVAL: (
+        "Some of what you changed needs the brand team's approval. Submit it for review; "
+        "until it is approved you can download a draft preview."
+    ),
+    ApprovalState.IN_REVIEW: (
+        "The brand team is reviewing it, so it cannot be changed for now. "
+        "You will be notified when they decide; withdraw it if you need to edit."
+    ),
+    ApprovalState.CHANGES_REQUESTED: (
+        "The brand team asked for changes. Edit the fields marked below, save, then submit it again."
+    ),
+    ApprovalState.REJECTED: (
+        "The brand team rejected this version. Read their reason, change it, save, and submit it again."
+    ),
+    ApprovalState.APPROVED: "The final PDF is ready to download.",
+}
+
+
+def approval_state_label(state: str) -> str:
+    return ApprovalState(state).label if state in ApprovalState.values else ""
+
+
+class DocumentApproval:
+    """Where one document stands in the approval loop, and what its owner can do next."""
+
+    def __init__(self, document):
+        self.document = document
+        self.state = document.approval_state
+
+    @property
+    def state_label(self) -> str:
+        return approval_state_label(self.state)
+
+    @cached_property
+    def refusal(self) -> str:
+        """Why there is no final PDF ("" when there is one)."""
+        return final_download_refusal(self.document)
+
+    @property
+    def withdrawal_reason(self) -> str:
+        return self.document.template.withdrawal_reason
+
+    @property
+    def next_step(self) -> str:
+        if self.withdrawal_reason:
+            return self.refusal
+        if self.state == ApprovalState.NEEDS_APPROVAL and not self.needs_review:
+            return "Everything in it is now within the brand rules: submit it and it is approved at once."
+        return APPROVAL_NEXT_STEPS.get(self.state, "")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state == ApprovalState.IN_REVIEW
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.withdrawal_reason and self.state in (
+            ApprovalState.NEEDS_APPROVAL,
+            ApprovalState.CHANGES_REQUESTED,
+            ApprovalState.REJECTED,
+        )
+
+    @property
+    def is_resubmission(self) -> bool:
+        return self.state in (ApprovalState.CHANGES_REQUESTED, ApprovalState.REJECTED)
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.state == ApprovalState.IN_REVIEW
+
+    @property
+    def can_download_final(self) -> bool:
+        return not self.refusal
+
+    @property
+    def can_download_draft(self) -> bool:
+        return not self.withdrawal_reason
+
+    @cached_property
+    def needs_review(self) -> list:
+        """The fields a person must look at, with why (the brand rule's label)."""
+        if self.state == ApprovalState.APPROVED:
+            return []
+        return assess_document(self.document).needs_review
+
+    @cached_property
+    def rounds(self) -> list:
+        return review_rounds(self.document, include_automatic=True)
+
+    @property
+    def history(self) -> list:
+        """The rounds a person reviewed (and the ones withdrawn), newest first."""
+        return [r for r in reversed(self.rounds) if not r.automatic]
+
+    @property
+    def pending_round(self):
+        return next((r for r in reversed(self.rounds) if r.is_pending), None)
+
+    @property
+    def decision(self):
+        """The reviewer's latest "changes requested" or "rejected", while the owner still has to act on it."""
+        if self.state not in (ApprovalState.CHANGES_REQUESTED, ApprovalState.REJECTED, ApprovalState.NEEDS_APPROVAL):
+            return None
+        human = self.history
+        if human and human[0].sent_back:
+            return human[0]
+        return None
+
+    @property
+    def approval(self):
+        """The round that approved the current content (automatic or by a reviewer)."""
+        if self.state != ApprovalState.APPROVED:
+            return None
+        return next((r for r in reversed(self.rounds) if r.outcome == ReviewOutcome.APPROVED), None)
+
+    def field_rows(self, fields) -> list["EditorFieldRow"]:
+        comments = self.decision.comments_by_field() if self.decision else {}
+        reasons = {verdict.key: verdict.rule_label for verdict in self.needs_review}
+        return [
+            EditorFieldRow(f, comments=comments.get(f.key, []), review_reason=reasons.get(f.key, "")) for f in fields
+        ]
+
+
+class EditorFieldRow:
+    """An editor field with what the brand team said about it."""
+
+    def __init__(self, field, *, comments: list[str] | None = None, review_reason: str = ""):
+        self.field = field
+        self.comments = comments or []
+        self.review_reason = review_reason
+
+    @property
+    def is_flagged(self) -> bool:
+        return bool(self.comments or self.review_reason)
+
+
+def editor_field_rows(fields, approval: DocumentApproval | None = None) -> list[EditorFieldRow]:
+    if approval is None:
+        return [EditorFieldRow(f) for f in fields]
+    return approval.field_rows(fields)
+
+
+def after_save_message(document, *, created: bool, changed: bool) -> tuple[str, str]:
+    """What to tell the owner after a save: (level, text) for django.contrib.messages."""
+    saved = f"Saved “{document.title}”." if created else "Your changes are saved."
+    state = document.approval_state
+    if state == ApprovalState.APPROVED:
+        if changed:
+            return "success", f"{saved} Approved automatically: everything is within the brand rules."
+        return "success", f"{saved} It is approved: the final PDF is ready to download."
+    if state == ApprovalState.CHANGES_REQUESTED:
+        return "info", f"{saved} When you have made the changes the brand team asked for, submit it again."
+    if state == ApprovalState.REJECTED:
+        return "info", f"{saved} Change what the brand team turned down, then submit it again."
+    return "info", f"{saved} It needs approval by the brand team: submit it for review when you are ready."

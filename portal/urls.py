@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import auth, documents, downloads, editor, health, library, team
+from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team
 from .views import lifecycle as lifecycle_views
 
 portal_urls = [
@@ -39,6 +39,11 @@ portal_urls = [
     path("documents/<uuid:public_id>/pdf/", downloads.customisation_download, name="document-pdf"),
     path("documents/<uuid:public_id>/draft.pdf", downloads.document_draft_pdf, name="document-draft-pdf"),
     path("documents/<uuid:public_id>/page-1.png", downloads.document_png, name="document-png"),
+    path("documents/<uuid:public_id>/submit/", approvals.document_submit_view, name="document-submit"),
+    path("documents/<uuid:public_id>/withdraw/", approvals.document_withdraw_view, name="document-withdraw"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
     path("team/", team.team_detail, name="team"),
     path("team/invite/", team.team_invite, name="team-invite"),
     path("team/logo/", team.team_logo_upload, name="team-logo"),

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from templates_lib.models import ApprovalState
 from templates_lib.selectors import customisation_list, customisations_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
@@ -25,16 +26,25 @@ def document_list(request):
     query = request.GET.get("q", "").strip()[:200]
     sort = request.GET.get("sort", "recent")
     scope = "others" if request.GET.get("scope") == "others" else "mine"
+    state = request.GET.get("state", "")
+    state = state if state in ApprovalState.values else ""
     documents = customisation_list(request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope)
+    if state:
+        # Narrows the user's already scoped list; approval_state is indexed.
+        documents = documents.filter(approval_state=state)
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/pages/documents.html",
         {
             "page": page,
-            "rows": [DocumentRow(d) for d in page.object_list],
+            "rows": [DocumentRow(d, viewer=request.user) for d in page.object_list],
             "query": query,
             "sort": sort,
+            "scope": scope,
+            "state": state,
+            "state_label": ApprovalState(state).label if state else "",
+            "states": ApprovalState.choices,
             "nav": "documents",
         },
     )

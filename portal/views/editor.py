@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from approvals.services import DecisionConflict, document_withdraw
 from brand.services import user_image_upload
 from templates_lib.revisions import template_at_revision
 from templates_lib.selectors import customisations_for_user, customisations_visible_to, templates_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
+    DocumentFrozenError,
     customisation_create,
     customisation_queue_render,
     customisation_update,
@@ -26,8 +28,10 @@ from templates_lib.services.validation import customisation_values_clean
 from templates_lib.tokens import TokenContext
 
 from ..editor import UPLOAD_SUFFIX, TitleForm, editor_fields, preview_values, submitted_values
+from ..presenters import DocumentApproval, after_save_message, editor_field_rows
 
 STATUS_UNPROCESSABLE = 422
+STATUS_CONFLICT = 409
 
 
 def _take_uploads(request, pinned, raw: dict, errors: dict) -> None:
@@ -45,20 +49,53 @@ def _take_uploads(request, pinned, raw: dict, errors: dict) -> None:
             errors.setdefault(tf.key, []).extend(exc.messages)
 
 
-def _render_editor(request, *, template, pinned, values, raw=None, errors=None, document=None, title="", status=200):
+def _render_editor(
+    request,
+    *,
+    template,
+    pinned,
+    values,
+    raw=None,
+    errors=None,
+    document=None,
+    title="",
+    status=200,
+    frozen_conflict: str = "",
+):
+    """`frozen_conflict`: why a save was refused because the document is in review; the form
+    stays editable with what was typed, and offers to withdraw and save."""
+    approval = DocumentApproval(document) if document is not None else None
+    fields = editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw)
+    is_frozen = bool(approval and approval.is_frozen and not frozen_conflict)
     context = {
         "nav": "documents" if document else "library",
         "template": template,
         "pinned": pinned,
         "document": document,
-        "fields": editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw),
+        "approval": approval,
+        "is_frozen": is_frozen,
+        "frozen_conflict": frozen_conflict,
+        "frozen_preview_html": _frozen_preview(document, pinned) if is_frozen else "",
+        "fields": fields,
+        "field_rows": editor_field_rows(fields, approval),
         "title": title,
         "errors": errors or {},
         "non_field_errors": (errors or {}).get("__all__", []) + (errors or {}).get("title", []),
-        "has_newer_template": document is not None
-        and template.live_revision_id not in (None, document.template_revision_id),
     }
     return render(request, "portal/pages/editor.html", context, status=status)
+
+
+def _frozen_preview(document, pinned) -> str:
+    """While the document is in review the form is read-only, so the preview is the saved content."""
+    return render_collateral_html(
+        template=pinned,
+        values=document.values,
+        token_context=TokenContext(user=document.owner, organisation=document.owner.organisation),
+        profile=Profile.DIGITAL,
+        for_browser=True,
+        mark_locked=True,
+        title=document.title,
+    )
 
 
 def _save(request, *, template, pinned, document=None):
@@ -71,16 +108,34 @@ def _save(request, *, template, pinned, document=None):
     title = request.POST.get("title", "")
     if not errors:
         try:
-            if document is None:
+            created = document is None
+            if created:
                 document = customisation_create(template=template, owner=request.user, values=raw, title=title)
-                messages.success(request, f"Saved “{document.title}”.")
+                changed = True
             else:
+                if request.POST.get("withdraw_and_save") == "1":
+                    _withdraw_quietly(request, document)
+                revision_before = document.latest_revision_id
                 customisation_update(customisation=document, values=raw, title=title)
-                messages.success(request, "Your changes are saved.")
+                changed = document.latest_revision_id != revision_before
+            level, text = after_save_message(document, created=created, changed=changed)
+            getattr(messages, level)(request, text)
             customisation_queue_render(customisation=document)
             return redirect("portal:document-edit", document.public_id)
         except CustomisationError as exc:
             errors = exc.errors
+        except DocumentFrozenError as exc:
+            return _render_editor(
+                request,
+                template=template,
+                pinned=pinned,
+                values=document.values,
+                raw=raw,
+                document=document,
+                title=title,
+                status=STATUS_CONFLICT,
+                frozen_conflict=str(exc),
+            )
     return _render_editor(
         request,
         template=template,
@@ -92,6 +147,16 @@ def _save(request, *, template, pinned, document=None):
         title=title,
         status=STATUS_UNPROCESSABLE,
     )
+
+
+def _withdraw_quietly(request, document) -> None:
+    """For "withdraw and save": take the document out of review first. If a reviewer decided in the
+    meantime there is nothing to withdraw; the save goes ahead and its message says where it stands."""
+    try:
+        document_withdraw(document, user=request.user)
+    except DecisionConflict:
+        return
+    messages.info(request, "Withdrawn from review.")
 
 
 @login_required
@@ -134,7 +199,11 @@ def _document_read_only(request, public_id):
         for_browser=True,
         title=document.title,
     )
-    return render(request, "portal/pages/document_view.html", {"document": document, "html": html, "nav": "documents"})
+    return render(
+        request,
+        "portal/pages/document_view.html",
+        {"document": document, "approval": DocumentApproval(document), "html": html, "nav": "documents"},
+    )
 
 
 def _preview(request, pinned, *, check_fit: bool):
