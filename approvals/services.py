@@ -438,8 +438,10 @@ def final_download_refusal(document: Customisation) -> str:
     template = document.template
     reason = template.withdrawal_reason
     if reason:
-        replacement = template.replacement
-        hint = f" Use “{replacement.title}” instead." if replacement and replacement.live else ""
+        from templates_lib.services.lifecycle import usable_replacement
+
+        replacement = usable_replacement(template)
+        hint = f" Use “{replacement.title}” instead." if replacement else ""
         return f"“{template.title}” is {reason}, so its documents can no longer be downloaded.{hint}"
     if document.approval_state != ApprovalState.APPROVED or document.latest_revision_id != document.live_revision_id:
         return {

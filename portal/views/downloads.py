@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from approvals.audit import audit_document
 from approvals.services import final_download_refusal
 from templates_lib.selectors import customisations_visible_to
+from templates_lib.services.lifecycle import usable_replacement
 from templates_lib.services.render import Profile, RenderError
 from templates_lib.services.render_cache import (
     cached_pdf_name,
@@ -48,12 +49,12 @@ def _refused(request, document, reason: str):
     """Final output is refused with the reason, a draft preview and, for a retired template,
     the way to its replacement."""
     template = document.template
-    replacement = template.replacement if template.withdrawal_reason and template.replacement_id else None
+    replacement = usable_replacement(template) if template.withdrawal_reason else None
     context = {
         "document": document,
         "reason": reason,
         "withdrawn": bool(template.withdrawal_reason),
-        "replacement": replacement if replacement and replacement.live else None,
+        "replacement": replacement,
     }
     return render(request, "portal/pages/download_refused.html", context, status=403)
 

@@ -145,6 +145,16 @@ class CollateralTemplate(
             self.kind = get_layout(self.layout).kind
         super().save(*args, **kwargs)
 
+    # Retirement belongs to the template, not to a version of it: publishing an older or a
+    # scheduled revision must not bring a retired template back.
+    ROW_FIELDS = ("retired_at", "retired_by_id", "replacement_id")
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.ROW_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
