@@ -68,3 +68,20 @@ def test_workflow_survives_losing_its_assignment_in_wagtails_workflow_editor(rev
 
     assert document_workflow() == workflow
     assert Workflow.objects.filter(name=workflow.name).count() == 1
+
+
+def test_wagtails_own_workflow_emails_are_not_sent_for_documents(
+    reviewed_template, rep, brand_manager, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories.accounts import UserFactory
+
+    UserFactory(is_superuser=True, is_staff=True, email="root@example.com")
+    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    with django_capture_on_commit_callbacks(execute=True):
+        document_submit(document, user=rep)
+        round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+        review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+
+    subjects = [message.subject for message in mailoutbox]
+    assert subjects
+    assert all(subject.startswith("[Lastmile]") for subject in subjects), subjects
