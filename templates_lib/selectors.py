@@ -162,7 +162,7 @@ def _under_review_for(user) -> Q:
 
 
 def customisation_list(
-    user, *, query: str = "", order: str = "-updated_at", scope: str = "mine"
+    user, *, query: str = "", order: str = "-updated_at", scope: str = "mine", state: str = ""
 ) -> QuerySet[Customisation]:
     """ "mine": the user's own documents; "others": documents others share with them or, for partner
     managers and analysts, their organisation's or everyone's."""
@@ -172,5 +172,7 @@ def customisation_list(
         documents = customisations_for_user(user)
     if query:
         documents = documents.filter(title__icontains=query)
+    if state in ApprovalState.values:
+        documents = documents.filter(approval_state=state)
     allowed = {"-updated_at", "updated_at", "title", "-title"}
     return documents.order_by(order if order in allowed else "-updated_at")

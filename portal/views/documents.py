@@ -28,10 +28,9 @@ def document_list(request):
     scope = "others" if request.GET.get("scope") == "others" else "mine"
     state = request.GET.get("state", "")
     state = state if state in ApprovalState.values else ""
-    documents = customisation_list(request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope)
-    if state:
-        # Narrows the user's already scoped list; approval_state is indexed.
-        documents = documents.filter(approval_state=state)
+    documents = customisation_list(
+        request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope, state=state
+    )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     return render(
         request,
