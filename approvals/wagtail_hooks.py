@@ -33,6 +33,22 @@ def template_audit_header_button(template, user):
     return template_audit_buttons(template, user)
 
 
+@hooks.register("register_admin_menu_item")
+def reviews_menu_item():
+    from django.urls import reverse
+
+    from .views.dashboard import ReviewsMenuItem
+
+    return ReviewsMenuItem("Reviews", reverse("approvals_admin:queue"), name="reviews", icon_name="tasks", order=150)
+
+
+@hooks.register("construct_homepage_panels")
+def review_queue_panel(request, panels):
+    from .views.dashboard import ReviewQueuePanel
+
+    panels.append(ReviewQueuePanel())
+
+
 @hooks.register("register_admin_urls")
 def approvals_admin_urls():
     from . import admin_urls

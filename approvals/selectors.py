@@ -1,0 +1,175 @@
+"""What the brand team has to look at: documents waiting for review, partner logos and uploaded
+images waiting for approval, and the counts the admin menu and dashboard show.
+
+The queue applies the same rule as `services.can_review` as a query: members of the review
+task's groups, limited to their review regions (none: every region), where a document's region
+is its owner's organisation's region for partners and the owner's own region for staff.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from wagtail.images import get_image_model
+from wagtail.models import TaskState
+
+from brand.models import UploadReview
+
+from .models import BrandReviewTaskState, BrandRulesTaskState
+
+# What the queue and the dashboard show of each round, fetched with it in one query.
+QUEUE_RELATED = (
+    "document__template",
+    "document__owner__organisation__region",
+    "document__owner__region",
+)
+
+
+def is_brand_reviewer(user) -> bool:
+    """Whether `user` reviews for the brand team at all (regions aside). Cached on the user
+    object, as Django caches permissions: the menu, the dashboard and the view all ask."""
+    from .services import _require_brand_reviewer
+
+    cached = getattr(user, "_lastmile_is_brand_reviewer", None)
+    if cached is None:
+        try:
+            _require_brand_reviewer(user)
+            cached = True
+        except PermissionDenied:
+            cached = False
+        if user.is_authenticated:
+            user._lastmile_is_brand_reviewer = cached
+    return cached
+
+
+def review_region_ids(user) -> list[int]:
+    """The regions `user` is limited to ([] for every region); cached on the user object."""
+    cached = getattr(user, "_lastmile_review_region_ids", None)
+    if cached is None:
+        cached = list(user.review_regions.values_list("pk", flat=True))
+        user._lastmile_review_region_ids = cached
+    return cached
+
+
+def in_regions(region_ids, prefix: str = "document__owner__") -> Q:
+    """Documents (or anything with an owner at `prefix`) whose region is one of `region_ids`."""
+    return Q(**{f"{prefix}organisation__isnull": False, f"{prefix}organisation__region__in": region_ids}) | Q(
+        **{f"{prefix}organisation__isnull": True, f"{prefix}region__in": region_ids}
+    )
+
+
+def review_queue(user) -> QuerySet[BrandReviewTaskState]:
+    """Rounds of review waiting for a decision that `user` may make, oldest first."""
+    if not is_brand_reviewer(user):
+        return BrandReviewTaskState.objects.none()
+    rounds = BrandReviewTaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, document__deleted_at__isnull=True)
+    regions = review_region_ids(user)
+    if regions:
+        rounds = rounds.filter(in_regions(regions))
+    return rounds.select_related(*QUEUE_RELATED).order_by("started_at", "pk")
+
+
+def review_round_for(user, task_state_id: int) -> BrandReviewTaskState | None:
+    """One round (decided or not) of a document `user` may review, or None: outside the
+    reviewer's regions it does not exist for them."""
+    if not is_brand_reviewer(user):
+        return None
+    rounds = BrandReviewTaskState.objects.filter(pk=task_state_id)
+    regions = review_region_ids(user)
+    if regions:
+        rounds = rounds.filter(in_regions(regions))
+    return rounds.select_related(*QUEUE_RELATED, "revision", "finished_by", "workflow_state__requested_by").first()
+
+
+def review_history(task_state: BrandReviewTaskState) -> list[BrandReviewTaskState]:
+    """Every round of the same document other than `task_state`, oldest first, with the
+    reviewer and the field comments."""
+    return list(
+        BrandReviewTaskState.objects.filter(document_id=task_state.document_id)
+        .exclude(pk=task_state.pk)
+        .select_related("finished_by", "revision")
+        .prefetch_related("field_comments")
+        .order_by("started_at", "pk")
+    )
+
+
+def rules_assessment_for(task_state: BrandReviewTaskState) -> dict:
+    """The brand rules' assessment of the revision a round reviewed ({} if none was kept)."""
+    rules = (
+        BrandRulesTaskState.objects.filter(
+            workflow_state_id=task_state.workflow_state_id, started_at__lte=task_state.started_at
+        )
+        .order_by("-started_at", "-pk")
+        .only("assessment")
+        .first()
+    )
+    return rules.assessment if rules else {}
+
+
+def with_fields_to_review(rounds: list[BrandReviewTaskState]) -> list[BrandReviewTaskState]:
+    """Give each round `fields_to_review`: the labels of the fields the rules sent to review.
+    One query for the whole list."""
+    by_workflow = defaultdict(list)
+    for rules in (
+        BrandRulesTaskState.objects.filter(workflow_state_id__in={r.workflow_state_id for r in rounds})
+        .only("workflow_state_id", "started_at", "assessment")
+        .order_by("started_at", "pk")
+    ):
+        by_workflow[rules.workflow_state_id].append(rules)
+    for round_ in rounds:
+        earlier = [r for r in by_workflow[round_.workflow_state_id] if r.started_at <= round_.started_at]
+        verdicts = earlier[-1].assessment.get("verdicts", []) if earlier else []
+        round_.fields_to_review = [v["label"] for v in verdicts if v.get("needs_review")]
+    return rounds
+
+
+def pending_logos():
+    """Partner organisations whose logo waits for approval, longest waiting first."""
+    from django.db.models import F
+
+    from accounts.models import Organisation
+
+    return (
+        Organisation.objects.filter(logo__isnull=False, is_logo_approved=False)
+        .select_related("logo", "region")
+        .order_by(F("logo_submitted_at").asc(nulls_first=True), "pk")
+    )
+
+
+def pending_uploads():
+    """Images users uploaded that wait for approval (partner logos are reviewed as logos),
+    oldest first."""
+    from accounts.models import Organisation
+
+    logos = Organisation.objects.filter(logo__isnull=False).values("logo_id")
+    return (
+        get_image_model()
+        .objects.filter(review_state=UploadReview.PENDING)
+        .exclude(pk__in=logos)
+        .select_related("uploaded_by_user__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    documents: int
+    logos: int
+    uploads: int
+
+    @property
+    def total(self) -> int:
+        return self.documents + self.logos + self.uploads
+
+
+def queue_counts(user) -> QueueCounts:
+    """How much waits for `user`: three COUNT queries (none for someone who does not review)."""
+    if not is_brand_reviewer(user):
+        return QueueCounts(0, 0, 0)
+    return QueueCounts(
+        documents=review_queue(user).count(),
+        logos=pending_logos().count(),
+        uploads=pending_uploads().count(),
+    )

@@ -1,0 +1,70 @@
+"""Two brand managers deciding the same submission at the same moment: exactly one decision is
+recorded, the other is told. Needs PostgreSQL's row locks (`select_for_update`); SQLite's shared
+in-memory test database has none, so the test runs in the PostgreSQL pass of .ci/run."""
+
+import threading
+
+from django.db import connection
+
+from wagtail.models import ModelLogEntry, TaskState
+
+import pytest
+
+from accounts.roles import Role
+from approvals.models import BrandReviewTaskState, FieldComment, Notification, ReviewOutcome
+from approvals.services import Decision, DecisionConflict, document_submit, review_decide
+from templates_lib.models import ApprovalState
+from templates_lib.services.customisations import customisation_create
+from tests.factories.accounts import UserFactory
+
+DECISION_ACTIONS = ("lastmile.document.approved", "lastmile.document.changes_requested")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's shared in-memory test database has no row locks"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_decisions_record_exactly_one(reviewed_template, rep, brand_manager, roles):
+    other_reviewer = UserFactory(username="brand2")
+    other_reviewer.groups.add(roles[Role.BRAND_MANAGER])
+    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
+    document_submit(document, user=rep)
+    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    barrier, outcomes, lock = threading.Barrier(2), {}, threading.Lock()
+
+    def decide(reviewer, decision, field_comments):
+        try:
+            barrier.wait()
+            review_decide(task_state_id=round_.pk, reviewer=reviewer, decision=decision, field_comments=field_comments)
+            result = "decided"
+        except DecisionConflict as exc:
+            result = f"conflict: {exc}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes[decision] = result
+
+    threads = [
+        threading.Thread(target=decide, args=(brand_manager, Decision.APPROVE, {})),
+        threading.Thread(
+            target=decide, args=(other_reviewer, Decision.REQUEST_CHANGES, {"subheadline": "Shorter, please"})
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    winner = next(decision for decision, result in outcomes.items() if result == "decided")
+    loser = next(decision for decision in outcomes if decision != winner)
+    assert outcomes[loser].startswith("conflict: ")
+    assert "already decided" in outcomes[loser]
+    round_.refresh_from_db()
+    document.refresh_from_db()
+    approved = winner == Decision.APPROVE
+    assert round_.outcome == (ReviewOutcome.APPROVED if approved else ReviewOutcome.CHANGES_REQUESTED)
+    assert document.approval_state == (ApprovalState.APPROVED if approved else ApprovalState.CHANGES_REQUESTED)
+    assert FieldComment.objects.filter(task_state=round_).count() == (0 if approved else 1)
+    assert ModelLogEntry.objects.filter(action__in=DECISION_ACTIONS).count() == 1
+    assert Notification.objects.filter(recipient=rep, document=document).count() == 1
