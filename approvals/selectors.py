@@ -1,7 +1,7 @@
 """What the brand team has to look at: documents waiting for review, partner logos and uploaded
 images waiting for approval, and the counts the admin menu and dashboard show.
 
-The queue applies the same rule as `services.can_review` as a query: members of the review
+The queue applies the same rule as `reviewers.can_review` as a query: members of the review
 task's groups, limited to their review regions (none: every region), where a document's region
 is its owner's organisation's region for partners and the owner's own region for staff.
 """
@@ -9,8 +9,7 @@ is its owner's organisation's region for partners and the owner's own region for
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from wagtail.images import get_image_model
 from wagtail.models import TaskState
@@ -18,6 +17,7 @@ from wagtail.models import TaskState
 from brand.models import UploadReview
 
 from .models import BrandReviewTaskState, BrandRulesTaskState
+from .reviewers import in_regions, is_brand_reviewer, review_region_ids
 
 # What the queue and the dashboard show of each round, fetched with it in one query.
 QUEUE_RELATED = (
@@ -25,39 +25,6 @@ QUEUE_RELATED = (
     "document__owner__organisation__region",
     "document__owner__region",
 )
-
-
-def is_brand_reviewer(user) -> bool:
-    """Whether `user` reviews for the brand team at all (regions aside). Cached on the user
-    object, as Django caches permissions: the menu, the dashboard and the view all ask."""
-    from .services import _require_brand_reviewer
-
-    cached = getattr(user, "_lastmile_is_brand_reviewer", None)
-    if cached is None:
-        try:
-            _require_brand_reviewer(user)
-            cached = True
-        except PermissionDenied:
-            cached = False
-        if user.is_authenticated:
-            user._lastmile_is_brand_reviewer = cached
-    return cached
-
-
-def review_region_ids(user) -> list[int]:
-    """The regions `user` is limited to ([] for every region); cached on the user object."""
-    cached = getattr(user, "_lastmile_review_region_ids", None)
-    if cached is None:
-        cached = list(user.review_regions.values_list("pk", flat=True))
-        user._lastmile_review_region_ids = cached
-    return cached
-
-
-def in_regions(region_ids, prefix: str = "document__owner__") -> Q:
-    """Documents (or anything with an owner at `prefix`) whose region is one of `region_ids`."""
-    return Q(**{f"{prefix}organisation__isnull": False, f"{prefix}organisation__region__in": region_ids}) | Q(
-        **{f"{prefix}organisation__isnull": True, f"{prefix}region__in": region_ids}
-    )
 
 
 def review_queue(user) -> QuerySet[BrandReviewTaskState]:
@@ -173,3 +140,19 @@ def queue_counts(user) -> QueueCounts:
         logos=pending_logos().count(),
         uploads=pending_uploads().count(),
     )
+
+
+def documents_visible_to(user):
+    """Documents `user` may open and download: everything templates_lib's selector allows, and
+    for brand reviewers the documents waiting for their review (in their regions)."""
+    from templates_lib.models import ApprovalState, Customisation
+    from templates_lib.selectors import customisations_visible_to
+
+    visible = customisations_visible_to(user)
+    if not is_brand_reviewer(user):
+        return visible
+    under_review = Customisation.objects.alive().filter(approval_state=ApprovalState.IN_REVIEW)
+    regions = review_region_ids(user)
+    if regions:
+        under_review = under_review.filter(in_regions(regions, prefix="owner__"))
+    return (visible | under_review.select_related("template", "template_revision", "owner")).distinct()

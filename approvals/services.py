@@ -18,12 +18,18 @@ from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.models import ApprovalState, Customisation
-from templates_lib.services.customisations import WORKFLOW_FIELDS
+from templates_lib.services.customisations import (
+    WORKFLOW_FIELDS,
+    customisation_create,
+    customisation_duplicate,
+    customisation_update,
+)
 from templates_lib.tokens import ORGANISATION_LOGO
 
 from .audit import audit, audit_document
 from .models import BrandReviewTaskState, BrandRulesTaskState, FieldComment, NotificationKind, ReviewOutcome
 from .notifications import notify, reviewers_for
+from .reviewers import can_review, is_brand_reviewer
 from .rules import assess_document
 from .workflow import document_workflow, rules_task
 
@@ -57,6 +63,59 @@ def _review_url(task_state) -> str:
 
 
 # --- The requester's side -------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_create(*, template, owner, values, title: str = "", check_fit: bool = True) -> Customisation:
+    """Create a document (templates_lib validates it) and send its content through the rules."""
+    document = customisation_create(template=template, owner=owner, values=values, title=title, check_fit=check_fit)
+    document_recorded(document, user=owner, before=None, created=True)
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *, customisation: Customisation, values, title: str | None = None, check_fit: bool = True
+) -> Customisation:
+    """Change a document's content (refused while it is in review); a change of values is a new
+    revision that goes through the rules."""
+    before = dict(customisation.values)
+    customisation_update(customisation=customisation, values=values, title=title, check_fit=check_fit)
+    if customisation.values != before or customisation.latest_revision_id is None:
+        document_recorded(customisation, user=customisation.owner, before=before)
+    return customisation
+
+
+@transaction.atomic
+def document_duplicate(*, customisation: Customisation, owner) -> Customisation:
+    """A copy goes through the rules as a new document: values approved for the original are
+    not approved for the copy unless the rules allow them anyway."""
+    copy = customisation_duplicate(customisation=customisation, owner=owner)
+    document_recorded(copy, user=owner, before=None, created=True)
+    return copy
+
+
+@transaction.atomic
+def document_upgrade(*, customisation: Customisation, user):
+    """Move a document to its template's newer revision (templates_lib.services.lifecycle), then
+    through the rules again: it stays approved only while its values are within the rules or
+    unchanged since approval."""
+    from templates_lib.services.lifecycle import customisation_upgrade
+
+    result = customisation_upgrade(customisation=customisation, user=user)
+    document = result.document
+    document_recorded(document, user=user, before=result.before)
+    audit_document(
+        document,
+        "lastmile.document.upgraded",
+        user=user,
+        before=result.before,
+        from_revision=result.from_revision_id,
+        to_revision=result.to_revision_id,
+        dropped=[value.key for value in result.dropped],
+    )
+    document.refresh_from_db(fields=WORKFLOW_FIELDS)
+    return result
 
 
 @transaction.atomic
@@ -185,20 +244,6 @@ def _pending_review(document, *, lock: bool = False):
 # --- The reviewer's side --------------------------------------------------------------------
 
 
-def can_review(user, document) -> bool:
-    """Members of the review task's groups (brand managers), limited to their review regions."""
-    from .workflow import review_task
-
-    if not (user.is_authenticated and user.is_active) or user.organisation_id is not None:
-        return False
-    if not user.is_superuser:
-        task = review_task()
-        if task is None or not task.groups.filter(pk__in=user.groups.values("pk")).exists():
-            return False
-    regions = set(user.review_regions.values_list("pk", flat=True))
-    return not regions or document.owner.effective_region_id in regions
-
-
 @dataclass
 class DecisionResult:
     outcome: str
@@ -312,14 +357,7 @@ def _approve_reviewed_assets(document, reviewer) -> None:
 
 
 def _require_brand_reviewer(user) -> None:
-    from .workflow import review_task
-
-    if not (user.is_authenticated and user.is_active) or user.organisation_id is not None:
-        raise PermissionDenied
-    if user.is_superuser:
-        return
-    task = review_task()
-    if task is None or not task.groups.filter(pk__in=user.groups.values("pk")).exists():
+    if not is_brand_reviewer(user):
         raise PermissionDenied
 
 

@@ -140,25 +140,7 @@ def customisations_visible_to(user) -> QuerySet[Customisation]:
     visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
     if organisation_id and is_partner_manager(user):
         visible |= Q(owner__organisation_id=organisation_id)
-    if organisation_id is None:
-        visible |= _under_review_for(user)
     return documents.filter(visible)
-
-
-def _under_review_for(user) -> Q:
-    """Brand reviewers see the documents waiting for their review (in their review regions)."""
-    from approvals.workflow import review_task
-
-    task = review_task()
-    if task is None or not (user.is_superuser or task.groups.filter(pk__in=user.groups.values("pk")).exists()):
-        return Q(pk__in=[])
-    under_review = Q(approval_state=ApprovalState.IN_REVIEW)
-    regions = list(user.review_regions.values_list("pk", flat=True))
-    if regions:
-        under_review &= Q(owner__organisation__region__in=regions) | Q(
-            owner__organisation__isnull=True, owner__region__in=regions
-        )
-    return under_review
 
 
 def customisation_list(

@@ -13,8 +13,8 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
+from approvals.services import document_create
 from templates_lib.services.audience import template_share
-from templates_lib.services.customisations import customisation_create
 
 from .factories.accounts import OrganisationFactory, UserFactory, partner_member
 from .factories.templates_lib import make_template
@@ -82,7 +82,7 @@ def world(brand_kit, roles):
     users["rep"].groups.add(roles[Role.SALES_REP])
     users["brand_manager"].groups.add(roles[Role.BRAND_MANAGER])
     users["analyst"].groups.add(roles[Role.MARKETING_ANALYST])
-    document = customisation_create(template=shared, owner=partner_a, values={}, title="DOC-A-MARKER", check_fit=False)
+    document = document_create(template=shared, owner=partner_a, values={}, title="DOC-A-MARKER", check_fit=False)
     return {
         "users": users,
         "template_shared_a": shared,

@@ -17,12 +17,12 @@ from wagtail.models import Collection
 from accounts.models import Organisation, Region, Tier
 from accounts.roles import Role, ensure_role_groups
 from accounts.services import organisation_ensure_group, organisation_member_add
+from approvals.services import document_create
 from brand.models import BrandColour, BrandFont, BrandKit
 from brand.services import root_collection
 from templates_lib.models import CollateralTemplate, Customisation, TemplateField
 from templates_lib.selectors import templates_for_user
 from templates_lib.services.audience import template_share
-from templates_lib.services.customisations import customisation_create
 from templates_lib.services.publishing import template_publish
 
 from . import images
@@ -292,7 +292,7 @@ def load_customisations(users: dict, templates: list[CollateralTemplate]) -> Non
             title = f"{template.title} – {customer}"
             if Customisation.objects.filter(owner=owner, title=title).exists():
                 continue
-            customisation_create(template=template, owner=owner, title=title, values={})
+            document_create(template=template, owner=owner, title=title, values={})
     load_review_examples(users, templates)
 
 
@@ -317,7 +317,7 @@ def load_review_examples(users: dict, templates: list[CollateralTemplate]) -> No
     for title, note in examples:
         if Customisation.objects.filter(owner=rep, title=title).exists():
             continue
-        document = customisation_create(template=onepager, owner=rep, title=title, values={"body": TAILORED_STORY})
+        document = document_create(template=onepager, owner=rep, title=title, values={"body": TAILORED_STORY})
         if note is not None:
             document_submit(document, user=rep, note=note)
 

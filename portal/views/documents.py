@@ -4,13 +4,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals import services as approvals
 from templates_lib.models import ApprovalState
 from templates_lib.selectors import customisation_list, customisations_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
     ShareError,
     customisation_delete,
-    customisation_duplicate,
     customisation_rename,
     customisation_share,
 )
@@ -65,7 +65,7 @@ def document_rename(request, public_id):
 @require_POST
 def document_duplicate(request, public_id):
     document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
-    copy = customisation_duplicate(customisation=document, owner=request.user)
+    copy = approvals.document_duplicate(customisation=document, owner=request.user)
     messages.success(request, f"Made a copy: “{copy.title}”.")
     return redirect("portal:document-edit", copy.public_id)
 

@@ -10,8 +10,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from approvals.audit import audit_document
+from approvals.selectors import documents_visible_to
 from approvals.services import final_download_refusal
-from templates_lib.selectors import customisations_visible_to
 from templates_lib.services.lifecycle import usable_replacement
 from templates_lib.services.render import Profile, RenderError
 from templates_lib.services.render_cache import (
@@ -28,7 +28,7 @@ SESSION_KEY = "render-tasks"
 
 def _document(request, public_id):
     """Downloads are open to everyone who may see the document, not only its owner."""
-    return get_object_or_404(customisations_visible_to(request.user), public_id=public_id)
+    return get_object_or_404(documents_visible_to(request.user), public_id=public_id)
 
 
 def _profile(request) -> str:

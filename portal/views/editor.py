@@ -11,16 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from approvals.services import DecisionConflict, document_withdraw
+from approvals.selectors import documents_visible_to
+from approvals.services import DecisionConflict, document_create, document_update, document_withdraw
 from brand.services import user_image_upload
 from templates_lib.revisions import template_at_revision
-from templates_lib.selectors import customisations_for_user, customisations_visible_to, templates_for_user
+from templates_lib.selectors import customisations_for_user, templates_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
     DocumentFrozenError,
-    customisation_create,
     customisation_queue_render,
-    customisation_update,
     default_title,
 )
 from templates_lib.services.render import Profile, render_collateral_html
@@ -110,13 +109,13 @@ def _save(request, *, template, pinned, document=None):
         try:
             created = document is None
             if created:
-                document = customisation_create(template=template, owner=request.user, values=raw, title=title)
+                document = document_create(template=template, owner=request.user, values=raw, title=title)
                 changed = True
             else:
                 if request.POST.get("withdraw_and_save") == "1":
                     _withdraw_quietly(request, document)
                 revision_before = document.latest_revision_id
-                customisation_update(customisation=document, values=raw, title=title)
+                document_update(customisation=document, values=raw, title=title)
                 changed = document.latest_revision_id != revision_before
             level, text = after_save_message(document, created=created, changed=changed)
             getattr(messages, level)(request, text)
@@ -190,7 +189,7 @@ def document_edit(request, public_id):
 
 
 def _document_read_only(request, public_id):
-    document = get_object_or_404(customisations_visible_to(request.user), public_id=public_id)
+    document = get_object_or_404(documents_visible_to(request.user), public_id=public_id)
     html = render_collateral_html(
         template=document.pinned_template(),
         values=document.values,

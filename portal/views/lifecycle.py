@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from approvals import services as approvals
 from templates_lib.selectors import customisations_for_user
-from templates_lib.services.lifecycle import LifecycleError, customisation_upgrade
+from templates_lib.services.lifecycle import LifecycleError
 
 
 @login_required
@@ -14,7 +15,7 @@ from templates_lib.services.lifecycle import LifecycleError, customisation_upgra
 def document_upgrade(request, public_id):
     document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
     try:
-        result = customisation_upgrade(customisation=document, user=request.user)
+        result = approvals.document_upgrade(customisation=document, user=request.user)
     except LifecycleError as exc:
         messages.error(request, str(exc))
         return redirect("portal:document-edit", document.public_id)

@@ -86,11 +86,6 @@ class Customisation(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model)
             setattr(obj, name, getattr(self, name))
         return obj
 
-    def get_workflow(self):
-        from approvals.workflow import document_workflow
-
-        return document_workflow()
-
     @property
     def is_approved(self) -> bool:
         return self.approval_state == ApprovalState.APPROVED

@@ -37,7 +37,8 @@ def customisation_create(
     *, template: CollateralTemplate, owner, values: dict[str, Any], title: str = "", check_fit: bool = True
 ) -> Customisation:
     """Create a document from the template's live revision. Raises CustomisationError with
-    per-field errors (nothing is written) when a value breaks the template's rules."""
+    per-field errors (nothing is written) when a value breaks the template's rules.
+    approvals.services.document_create wraps this and sends the content through the brand rules."""
     revision = template.live_revision
     if not template.live or revision is None:
         raise TemplateNotPublishedError(f"{template.title} is not published.")
@@ -54,36 +55,26 @@ def customisation_create(
         title=title or default_title(template),
         values=result.values,
     )
-    _record(document, user=owner, before=None, created=True)
     return document
-
-
-def _record(document: Customisation, *, user, before, created=False) -> None:
-    """Every change of content is a revision that goes through the brand rules (approvals/)."""
-    from approvals.services import document_recorded
-
-    document_recorded(document, user=user, before=before, created=created)
 
 
 @transaction.atomic
 def customisation_update(
     *, customisation: Customisation, values: dict[str, Any], title: str | None = None, check_fit: bool = True
 ) -> Customisation:
-    """Replace the document's values, validated against its pinned revision. A changed value
-    makes a new revision, which the brand rules approve or send back to "needs approval"."""
+    """Replace the document's values, validated against its pinned revision. Refused while the
+    document waits for brand review. approvals.services.document_update wraps this and records
+    the change as a revision that goes through the brand rules."""
     customisation.refresh_from_db(fields=WORKFLOW_FIELDS)
     if customisation.approval_state == ApprovalState.IN_REVIEW:
         raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)
-    before = dict(customisation.values)
     customisation.values = result.values
     update_fields = ["values", "updated_at"]
     if title is not None:
         customisation.title = " ".join(title.split())[:200] or customisation.title
         update_fields.append("title")
     customisation.save(update_fields=update_fields)
-    if result.values != before or customisation.latest_revision_id is None:
-        _record(customisation, user=customisation.owner, before=before)
     return customisation
 
 
@@ -108,9 +99,7 @@ def customisation_rename(*, customisation: Customisation, title: str) -> Customi
 
 @transaction.atomic
 def customisation_duplicate(*, customisation: Customisation, owner) -> Customisation:
-    """A copy with the same pinned revision and values, owned by `owner`; it goes through the
-    brand rules as a new document (values approved for the original are not approved for it,
-    unless the rules allow them anyway)."""
+    """A copy with the same pinned revision and values, owned by `owner`."""
     copy = Customisation.objects.create(
         owner=owner,
         template=customisation.template,
@@ -118,7 +107,6 @@ def customisation_duplicate(*, customisation: Customisation, owner) -> Customisa
         title=f"{customisation.title} (copy)"[:200],
         values=dict(customisation.values),
     )
-    _record(copy, user=owner, before=None, created=True)
     return copy
 
 

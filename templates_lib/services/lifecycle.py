@@ -16,7 +16,6 @@ from django.utils import timezone
 from ..models import ApprovalState, CollateralTemplate, Customisation
 from ..revisions import template_at_revision
 from ..tokens import TokenContext
-from .customisations import WORKFLOW_FIELDS
 from .validation import CleanResult, customisation_values_clean
 
 REPLACEMENT_CHAIN_LIMIT = 5
@@ -106,9 +105,10 @@ def template_reinstate(*, template: CollateralTemplate, user) -> CollateralTempl
 
 
 def _audit(template, action: str, *, user, **data) -> None:
-    from approvals.audit import audit
+    """An entry in Wagtail's audit log (the action labels are registered by approvals/)."""
+    from wagtail.log_actions import log
 
-    audit(template, action, user=user, **data)
+    log(instance=template, action=action, user=user, data=data)
 
 
 def usable_replacement(template: CollateralTemplate) -> CollateralTemplate | None:
@@ -229,6 +229,7 @@ class UpgradeResult:
     from_revision_id: int
     to_revision_id: int
     dropped: list[DroppedValue]
+    before: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_approved(self) -> bool:
@@ -247,9 +248,6 @@ def customisation_upgrade(*, customisation: Customisation, user) -> UpgradeResul
 
     Raises PermissionDenied for anyone but the owner, and LifecycleError while the document
     is in review, when its template is retired or expired, or when it is already up to date."""
-    from approvals.audit import audit_document
-    from approvals.services import document_recorded
-
     document = (
         Customisation.objects.select_for_update(of=("self",))
         .select_related("template", "owner", "template_revision")
@@ -275,17 +273,10 @@ def customisation_upgrade(*, customisation: Customisation, user) -> UpgradeResul
     document.template_revision = target
     document.values = result.values
     document.save(update_fields=["template_revision", "values", "updated_at"])
-    document_recorded(document, user=user, before=before)
-    audit_document(
-        document,
-        "lastmile.document.upgraded",
-        user=user,
-        before=before,
-        from_revision=from_revision_id,
-        to_revision=target.pk,
-        dropped=[value.key for value in dropped],
-    )
-    document.refresh_from_db(fields=WORKFLOW_FIELDS)
     return UpgradeResult(
-        document=document, from_revision_id=from_revision_id, to_revision_id=target.pk, dropped=dropped
+        document=document,
+        from_revision_id=from_revision_id,
+        to_revision_id=target.pk,
+        dropped=dropped,
+        before=before,
     )

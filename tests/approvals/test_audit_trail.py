@@ -13,13 +13,15 @@ from approvals.audit import AuditEntryImmutable, audit_document
 from approvals.models import BrandReviewTaskState
 from approvals.services import (
     Decision,
+    document_create,
     document_submit,
+    document_update,
+    document_upgrade,
     document_withdraw,
     promote_wording,
     review_decide,
 )
-from templates_lib.services.customisations import customisation_create, customisation_update
-from templates_lib.services.lifecycle import customisation_upgrade, template_retire
+from templates_lib.services.lifecycle import template_retire
 from tests.factories.accounts import UserFactory
 from tests.factories.templates_lib import publish_change
 
@@ -34,8 +36,8 @@ def _decide(document, reviewer, decision, **kwargs):
 @pytest.fixture
 def journey(reviewed_template, rep, brand_manager):
     """A document through every step a rep and a brand manager can take."""
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    customisation_update(customisation=document, values={"subheadline": "Our better words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_update(customisation=document, values={"subheadline": "Our better words"})
     document_submit(document, user=rep, note="For the Acme pitch")
     document_withdraw(document, user=rep)
     document_submit(document, user=rep)
@@ -46,7 +48,7 @@ def journey(reviewed_template, rep, brand_manager):
         comment="Nearly there",
         field_comments={"subheadline": "Say “forecast” instead"},
     )
-    customisation_update(customisation=document, values={"subheadline": "Our forecast words"})
+    document_update(customisation=document, values={"subheadline": "Our forecast words"})
     document_submit(document, user=rep)
     _decide(document, brand_manager, Decision.APPROVE, comment="Good")
     document.refresh_from_db()
@@ -56,7 +58,7 @@ def journey(reviewed_template, rep, brand_manager):
     response = rep_client.get(reverse("portal:document-pdf", args=[document.public_id]))
     assert response.status_code == 200
     publish_change(reviewed_template, headline="Close the quarter with confidence.")
-    customisation_upgrade(customisation=document, user=rep)
+    document_upgrade(customisation=document, user=rep)
     return document
 
 
@@ -114,7 +116,7 @@ def test_document_trail_is_newest_first(analyst_client, journey):
 
 
 def test_rejection_and_its_reason_are_on_the_trail(analyst_client, reviewed_template, rep, brand_manager):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     _decide(document, brand_manager, Decision.REJECT, comment="Off brand")
 
@@ -127,7 +129,7 @@ def test_rejection_and_its_reason_are_on_the_trail(analyst_client, reviewed_temp
 
 
 def test_automatic_approval_names_its_rules(analyst_client, reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={})
+    document = document_create(template=reviewed_template, owner=rep, values={})
 
     response = analyst_client.get(reverse("approvals_admin:audit-document", args=[document.pk]))
 
@@ -136,8 +138,8 @@ def test_automatic_approval_names_its_rules(analyst_client, reviewed_template, r
 
 
 def test_edit_shows_the_values_hash_and_a_readable_diff(analyst_client, reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    customisation_update(customisation=document, values={"subheadline": "Our better words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_update(customisation=document, values={"subheadline": "Our better words"})
 
     response = analyst_client.get(reverse("approvals_admin:audit-document", args=[document.pk]))
 
@@ -152,7 +154,7 @@ def test_edit_shows_the_values_hash_and_a_readable_diff(analyst_client, reviewed
 
 
 def test_creation_shows_what_the_user_changed_from_the_template(analyst_client, reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
     response = analyst_client.get(reverse("approvals_admin:audit-document", args=[document.pk]))
 
@@ -164,7 +166,7 @@ def test_creation_shows_what_the_user_changed_from_the_template(analyst_client, 
 
 
 def test_field_comments_and_notes_are_shown(analyst_client, reviewed_template, rep, brand_manager):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep, note="For the Acme pitch")
     _decide(document, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter please"})
 
@@ -175,8 +177,8 @@ def test_field_comments_and_notes_are_shown(analyst_client, reviewed_template, r
 
 
 def test_trail_filters_by_action(analyst_client, reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    customisation_update(customisation=document, values={"subheadline": "Our better words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_update(customisation=document, values={"subheadline": "Our better words"})
 
     entries = _document_trail(analyst_client, document, action="lastmile.document.edited")
 
@@ -184,7 +186,7 @@ def test_trail_filters_by_action(analyst_client, reviewed_template, rep):
 
 
 def test_template_trail_has_its_own_entries_and_its_documents(brand_client, reviewed_template, rep, brand_manager):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     template_retire(template=reviewed_template, user=brand_manager)
 
     response = brand_client.get(reverse("approvals_admin:audit-template", args=[reviewed_template.pk]))
@@ -199,7 +201,7 @@ def test_template_trail_has_its_own_entries_and_its_documents(brand_client, revi
 
 def test_template_trail_is_paginated(brand_client, reviewed_template, rep):
     for number in range(26):
-        customisation_create(
+        document_create(
             template=reviewed_template, owner=rep, values={"subheadline": f"Words {number}"}, check_fit=False
         )
     url = reverse("approvals_admin:audit-template", args=[reviewed_template.pk])
@@ -213,7 +215,7 @@ def test_template_trail_is_paginated(brand_client, reviewed_template, rep):
 
 
 def test_template_trail_of_another_template_leaves_these_documents_out(brand_client, reviewed_template, onepager, rep):
-    customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
     response = brand_client.get(reverse("approvals_admin:audit-template", args=[onepager.pk]))
 
@@ -224,8 +226,8 @@ def test_template_trail_of_another_template_leaves_these_documents_out(brand_cli
 
 
 def test_documents_are_found_by_title(analyst_client, reviewed_template, rep):
-    wanted = customisation_create(template=reviewed_template, owner=rep, values={}, title="Acme pitch")
-    customisation_create(template=reviewed_template, owner=rep, values={}, title="Globex renewal")
+    wanted = document_create(template=reviewed_template, owner=rep, values={}, title="Acme pitch")
+    document_create(template=reviewed_template, owner=rep, values={}, title="Globex renewal")
 
     response = analyst_client.get(reverse("approvals_admin:audit-documents"), {"q": "acme"})
 
@@ -234,8 +236,8 @@ def test_documents_are_found_by_title(analyst_client, reviewed_template, rep):
 
 
 def test_documents_are_found_by_owner_name(analyst_client, reviewed_template, rep, partner_user):
-    wanted = customisation_create(template=reviewed_template, owner=rep, values={})
-    customisation_create(template=reviewed_template, owner=partner_user, values={})
+    wanted = document_create(template=reviewed_template, owner=rep, values={})
+    document_create(template=reviewed_template, owner=partner_user, values={})
 
     response = analyst_client.get(reverse("approvals_admin:audit-documents"), {"q": "dana whitfield"})
 
@@ -244,7 +246,7 @@ def test_documents_are_found_by_owner_name(analyst_client, reviewed_template, re
 
 def test_document_search_is_paginated(analyst_client, reviewed_template, rep):
     for number in range(30):
-        customisation_create(template=reviewed_template, owner=rep, values={}, title=f"Pitch {number}", check_fit=False)
+        document_create(template=reviewed_template, owner=rep, values={}, title=f"Pitch {number}", check_fit=False)
 
     response = analyst_client.get(reverse("approvals_admin:audit-documents"))
 
@@ -265,7 +267,7 @@ def _trail_urls(document):
 
 @pytest.fixture
 def document(reviewed_template, rep):
-    return customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    return document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
 
 @pytest.mark.parametrize("role", ["analyst", "brand_manager"])

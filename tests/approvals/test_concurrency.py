@@ -12,9 +12,8 @@ import pytest
 
 from accounts.roles import Role
 from approvals.models import BrandReviewTaskState, FieldComment, Notification, ReviewOutcome
-from approvals.services import Decision, DecisionConflict, document_submit, review_decide
+from approvals.services import Decision, DecisionConflict, document_create, document_submit, review_decide
 from templates_lib.models import ApprovalState
-from templates_lib.services.customisations import customisation_create
 from tests.factories.accounts import UserFactory
 
 DECISION_ACTIONS = ("lastmile.document.approved", "lastmile.document.changes_requested")
@@ -28,7 +27,7 @@ DECISION_ACTIONS = ("lastmile.document.approved", "lastmile.document.changes_req
 def test_two_simultaneous_decisions_record_exactly_one(reviewed_template, rep, brand_manager, roles):
     other_reviewer = UserFactory(username="brand2")
     other_reviewer.groups.add(roles[Role.BRAND_MANAGER])
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
     document_submit(document, user=rep)
     round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
     barrier, outcomes, lock = threading.Barrier(2), {}, threading.Lock()

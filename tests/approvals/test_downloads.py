@@ -5,8 +5,7 @@ from django.urls import reverse
 import pytest
 
 from approvals.models import BrandReviewTaskState
-from approvals.services import Decision, document_submit, document_withdraw, review_decide
-from templates_lib.services.customisations import customisation_create
+from approvals.services import Decision, document_create, document_submit, document_withdraw, review_decide
 from tests.pdf import page_texts, text
 
 WATERMARK = "DRAFT – NOT APPROVED"
@@ -14,7 +13,7 @@ WATERMARK = "DRAFT – NOT APPROVED"
 
 @pytest.fixture
 def pending_document(reviewed_template, rep):
-    return customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    return document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
 
 def _final(client, document):

@@ -1,13 +1,12 @@
 import pytest
 
 from approvals.models import BrandReviewTaskState
-from approvals.services import Decision, document_submit, review_decide
+from approvals.services import Decision, document_create, document_submit, document_update, review_decide
 from templates_lib.models import ApprovalState
-from templates_lib.services.customisations import customisation_create, customisation_update
 
 
 def test_default_values_are_approved_at_once(reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={})
+    document = document_create(template=reviewed_template, owner=rep, values={})
 
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.APPROVED
@@ -15,7 +14,7 @@ def test_default_values_are_approved_at_once(reviewed_template, rep):
 
 
 def test_new_text_in_a_reviewed_field_needs_approval(reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.NEEDS_APPROVAL
@@ -23,7 +22,7 @@ def test_new_text_in_a_reviewed_field_needs_approval(reviewed_template, rep):
 
 
 def test_submitted_document_waits_for_review_then_is_approved(reviewed_template, rep, brand_manager):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
 
     assert document_submit(document, user=rep, note="For Acme") == ApprovalState.IN_REVIEW
     round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
@@ -36,7 +35,7 @@ def test_submitted_document_waits_for_review_then_is_approved(reviewed_template,
 
 
 def test_changes_requested_then_resubmitted(reviewed_template, rep, brand_manager):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     first = BrandReviewTaskState.objects.get(document=document, status="in_progress")
     review_decide(
@@ -48,7 +47,7 @@ def test_changes_requested_then_resubmitted(reviewed_template, rep, brand_manage
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.CHANGES_REQUESTED
 
-    customisation_update(customisation=document, values={"subheadline": "Short words"})
+    document_update(customisation=document, values={"subheadline": "Short words"})
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.CHANGES_REQUESTED
     assert document_submit(document, user=rep) == ApprovalState.IN_REVIEW
@@ -76,7 +75,7 @@ def test_wagtails_own_workflow_emails_are_not_sent_for_documents(
     from tests.factories.accounts import UserFactory
 
     UserFactory(is_superuser=True, is_staff=True, email="root@example.com")
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     with django_capture_on_commit_callbacks(execute=True):
         document_submit(document, user=rep)
         round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")

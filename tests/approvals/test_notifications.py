@@ -7,15 +7,14 @@ from django.utils import timezone
 import pytest
 
 from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_submit, review_decide
-from templates_lib.services.customisations import customisation_create
+from approvals.services import Decision, document_create, document_submit, review_decide
 
 from ..factories.accounts import UserFactory
 
 
 @pytest.fixture
 def in_review(reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     return document
 

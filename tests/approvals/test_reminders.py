@@ -13,8 +13,7 @@ import pytest
 
 from accounts.roles import Role
 from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_submit, review_decide
-from templates_lib.services.customisations import customisation_create
+from approvals.services import Decision, document_create, document_submit, review_decide
 
 from ..factories.accounts import RegionFactory, UserFactory
 
@@ -22,7 +21,7 @@ from ..factories.accounts import RegionFactory, UserFactory
 @pytest.fixture
 def waiting(reviewed_template, rep, brand_manager):
     """A document in review for three days."""
-    document = customisation_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     Notification.objects.all().delete()
     _age(document, hours=72)

@@ -12,9 +12,8 @@ import pytest
 from accounts.roles import Role
 from approvals.models import BrandReviewTaskState
 from approvals.selectors import pending_logos, pending_uploads, queue_counts, review_queue
-from approvals.services import Decision, document_submit, review_decide
+from approvals.services import Decision, document_create, document_submit, review_decide
 from brand.models import UploadReview
-from templates_lib.services.customisations import customisation_create
 from tests.factories.accounts import OrganisationFactory, RegionFactory, UserFactory, partner_member
 from tests.factories.brand import ImageFactory
 from tests.factories.templates_lib import make_template
@@ -26,7 +25,7 @@ QUEUE = reverse("approvals_admin:queue")
 
 def submit(template, owner, *, title: str, minutes_ago: int = 0) -> BrandReviewTaskState:
     """A document with new reviewed text, submitted `minutes_ago`."""
-    document = customisation_create(template=template, owner=owner, values={"subheadline": "Our words"}, title=title)
+    document = document_create(template=template, owner=owner, values={"subheadline": "Our words"}, title=title)
     document_submit(document, user=owner)
     round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
     TaskState.objects.filter(pk=round_.pk).update(started_at=timezone.now() - timedelta(minutes=minutes_ago))
@@ -91,7 +90,7 @@ def test_decided_and_withdrawn_documents_leave_the_queue(brand_client, brand_man
 
 
 def test_documents_within_the_rules_never_reach_the_queue(brand_client, reviewed_template, emea_rep):
-    customisation_create(template=reviewed_template, owner=emea_rep, values={}, title="Defaults only")
+    document_create(template=reviewed_template, owner=emea_rep, values={}, title="Defaults only")
 
     response = brand_client.get(QUEUE)
 

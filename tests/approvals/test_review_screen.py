@@ -7,16 +7,15 @@ import pytest
 
 from accounts.roles import Role
 from approvals.models import BrandReviewTaskState, FieldComment, ReviewOutcome
-from approvals.services import Decision, document_submit, review_decide
+from approvals.services import Decision, document_create, document_submit, document_update, review_decide
 from templates_lib.models import ApprovalState, CollateralTemplate
-from templates_lib.services.customisations import customisation_create, customisation_update
 from tests.factories.accounts import OrganisationFactory, RegionFactory, UserFactory, partner_member
 
 WORDS = "Forecasts your board will trust"
 
 
 def submit(template, owner, text: str = WORDS, note: str = "") -> BrandReviewTaskState:
-    document = customisation_create(template=template, owner=owner, values={"subheadline": text}, title="Acme pitch")
+    document = document_create(template=template, owner=owner, values={"subheadline": text}, title="Acme pitch")
     document_submit(document, user=owner, note=note)
     return BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
 
@@ -118,7 +117,7 @@ def test_earlier_rounds_are_shown_with_outcome_reviewer_and_field_comments(brand
         field_comments={"subheadline": "Say forecasts you can defend"},
     )
     document = round_.document
-    customisation_update(customisation=document, values={"subheadline": "Forecasts our board trusts"})
+    document_update(customisation=document, values={"subheadline": "Forecasts our board trusts"})
     document_submit(document, user=rep)
     second = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
 
@@ -307,7 +306,7 @@ def test_promoting_adds_the_wording_to_the_template_field(brand_client, brand_ma
     template = CollateralTemplate.objects.get(pk=round_.document.template_id)
     field = next(f for f in template.live_revision.as_object().fields.all() if f.key == "subheadline")
     assert WORDS in field.variant_list
-    again = customisation_create(template=template, owner=rep, values={"subheadline": WORDS})
+    again = document_create(template=template, owner=rep, values={"subheadline": WORDS})
     again.refresh_from_db()
     assert again.approval_state == ApprovalState.APPROVED
 

@@ -7,9 +7,8 @@ from django.urls import reverse
 import pytest
 
 from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_submit, document_withdraw, review_decide
+from approvals.services import Decision, document_create, document_submit, document_withdraw, review_decide
 from templates_lib.models import ApprovalState
-from templates_lib.services.customisations import customisation_create
 from tests.approvals.conftest import reviewed_fields
 
 from ..factories.accounts import UserFactory
@@ -27,7 +26,7 @@ def reviewed_template(db, brand_kit):
 @pytest.fixture
 def pending(reviewed_template, rep):
     """A document with new text in a reviewed field: it needs approval."""
-    return customisation_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS})
+    return document_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS})
 
 
 @pytest.fixture
@@ -140,7 +139,7 @@ def test_another_users_document_cannot_be_withdrawn(client, in_review):
 
 
 def test_a_partner_manager_cannot_submit_a_members_document(client, manager, partner_user, reviewed_template):
-    document = customisation_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
+    document = document_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
     client.force_login(manager)
 
     response = client.post(reverse("portal:document-submit", args=[document.public_id]))
@@ -284,7 +283,7 @@ def test_review_history_lists_every_round(rep_client, in_review, rep, brand_mana
 
 
 def test_saving_new_reviewed_text_says_it_needs_approval(rep_client, reviewed_template, rep):
-    document = customisation_create(template=reviewed_template, owner=rep, values={})
+    document = document_create(template=reviewed_template, owner=rep, values={})
 
     response = rep_client.post(_edit_url(document), _form(document, subheadline=OWN_WORDS), follow=True)
 
@@ -309,7 +308,7 @@ def test_the_documents_list_shows_each_documents_state(rep_client, in_review):
 
 
 def test_the_documents_list_filters_by_state(rep_client, in_review, reviewed_template, rep):
-    approved = customisation_create(template=reviewed_template, owner=rep, values={}, title="Plain one")
+    approved = document_create(template=reviewed_template, owner=rep, values={}, title="Plain one")
 
     response = rep_client.get(reverse("portal:documents"), {"state": ApprovalState.APPROVED})
 
@@ -318,9 +317,9 @@ def test_the_documents_list_filters_by_state(rep_client, in_review, reviewed_tem
 
 
 def test_the_state_filter_keeps_search_and_sort(rep_client, reviewed_template, rep):
-    customisation_create(template=reviewed_template, owner=rep, values={}, title="Acme plain")
-    customisation_create(template=reviewed_template, owner=rep, values={}, title="Zenith plain")
-    customisation_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS}, title="Acme own")
+    document_create(template=reviewed_template, owner=rep, values={}, title="Acme plain")
+    document_create(template=reviewed_template, owner=rep, values={}, title="Zenith plain")
+    document_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS}, title="Acme own")
 
     response = rep_client.get(
         reverse("portal:documents"), {"state": ApprovalState.APPROVED, "q": "plain", "sort": "title"}
@@ -339,7 +338,7 @@ def test_an_unknown_state_filter_shows_everything(rep_client, in_review):
 def test_a_partner_manager_sees_a_members_document_state_without_final_downloads(
     client, manager, partner_user, reviewed_template
 ):
-    document = customisation_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
+    document = document_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
     client.force_login(manager)
 
     response = client.get(_edit_url(document))

@@ -7,9 +7,10 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
+from approvals.services import document_create
 from templates_lib.selectors import customisations_visible_to
 from templates_lib.services.audience import template_share
-from templates_lib.services.customisations import ShareError, customisation_create, customisation_share
+from templates_lib.services.customisations import ShareError, customisation_share
 
 from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
 from ..factories.templates_lib import make_template
@@ -26,7 +27,7 @@ def world(brand_kit, roles):
     manager_a = partner_member(org_a, username="a-manager")
     manager_a.groups.add(roles[Role.PARTNER_MANAGER])
     outsider = partner_member(org_b, username="b-user", email="b@b.example")
-    document = customisation_create(template=template, owner=owner, values={}, title="A's document", check_fit=False)
+    document = document_create(template=template, owner=owner, values={}, title="A's document", check_fit=False)
     return {"owner": owner, "colleague": colleague, "manager_a": manager_a, "outsider": outsider, "document": document}
 
 
@@ -125,7 +126,7 @@ def test_an_internal_colleague_can_be_shared_with_but_not_a_partner(brand_kit, r
     other_rep = UserFactory(username="rep2", email="rep2@example.com")
     org = OrganisationFactory(name="Org C")
     partner_member(org, username="c1", email="c1@c.example")
-    document = customisation_create(template=make_template(), owner=rep, values={}, check_fit=False)
+    document = document_create(template=make_template(), owner=rep, values={}, check_fit=False)
 
     customisation_share(customisation=document, by=rep, email="rep2@example.com")
     with pytest.raises(ShareError):

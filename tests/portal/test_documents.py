@@ -2,15 +2,15 @@ from django.urls import reverse
 
 import pytest
 
+from approvals.services import document_create
 from templates_lib.models import Customisation
-from templates_lib.services.customisations import customisation_create
 from templates_lib.services.render import Profile
 from templates_lib.services.render_cache import cached_pdf_name, render_job_for_customisation
 
 
 @pytest.fixture
 def document(onepager, rep):
-    return customisation_create(template=onepager, owner=rep, values={}, title="Fjord one-pager", check_fit=False)
+    return document_create(template=onepager, owner=rep, values={}, title="Fjord one-pager", check_fit=False)
 
 
 def test_my_documents_lists_my_documents(rep_client, document):
@@ -20,7 +20,7 @@ def test_my_documents_lists_my_documents(rep_client, document):
 
 
 def test_my_documents_searches_by_name(rep_client, document, onepager, rep):
-    customisation_create(template=onepager, owner=rep, values={}, title="Borealis flyer", check_fit=False)
+    document_create(template=onepager, owner=rep, values={}, title="Borealis flyer", check_fit=False)
 
     response = rep_client.get(reverse("portal:documents"), {"q": "borealis"})
 
@@ -29,7 +29,7 @@ def test_my_documents_searches_by_name(rep_client, document, onepager, rep):
 
 
 def test_my_documents_sorts_by_name(rep_client, document, onepager, rep):
-    customisation_create(template=onepager, owner=rep, values={}, title="Aardvark proposal", check_fit=False)
+    document_create(template=onepager, owner=rep, values={}, title="Aardvark proposal", check_fit=False)
 
     text = rep_client.get(reverse("portal:documents"), {"sort": "title"}).text
 
@@ -112,7 +112,7 @@ def test_a_multi_page_document_renders_in_the_background_and_reports_progress(re
     monkeypatch.setattr(downloads, "renders_in_background", lambda document: True)
     from ..factories.templates_lib import make_template
 
-    document = customisation_create(template=make_template(), owner=rep, values={}, check_fit=False)
+    document = document_create(template=make_template(), owner=rep, values={}, check_fit=False)
 
     page = rep_client.get(reverse("portal:document-download", args=[document.public_id]))
     status = rep_client.get(reverse("portal:document-status", args=[document.public_id]) + "?profile=print")

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 import pytest
 
-from templates_lib.services.customisations import customisation_create
+from approvals.services import document_create
 
 from .. import pdf as pdfread
 from ..factories.accounts import UserFactory
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def document(onepager, rep):
-    return customisation_create(
+    return document_create(
         template=onepager,
         owner=rep,
         values={"subheadline": "For Fjord Maritime"},

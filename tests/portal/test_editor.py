@@ -8,8 +8,8 @@ from wagtail.images import get_image_model
 import pytest
 from PIL import Image
 
+from approvals.services import document_create
 from templates_lib.models import Customisation
-from templates_lib.services.customisations import customisation_create
 
 from ..factories.accounts import UserFactory
 from ..factories.brand import png_bytes
@@ -95,7 +95,7 @@ def test_an_empty_document_name_is_refused(rep_client, onepager, rep):
 
 
 def test_editing_another_users_document_is_not_found(client, onepager, rep):
-    document = customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    document = document_create(template=onepager, owner=rep, values={}, check_fit=False)
     client.force_login(UserFactory(username="mallory"))
 
     for method, name in (
@@ -239,7 +239,7 @@ def test_uploading_where_the_field_does_not_allow_it_is_refused(rep_client, onep
 
 
 def test_editing_an_existing_document_updates_it(rep_client, onepager, rep):
-    document = customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    document = document_create(template=onepager, owner=rep, values={}, check_fit=False)
 
     response = rep_client.post(reverse("portal:document-edit", args=[document.public_id]), _form(subheadline="Changed"))
 
@@ -249,7 +249,7 @@ def test_editing_an_existing_document_updates_it(rep_client, onepager, rep):
 
 
 def test_a_document_from_an_older_revision_says_a_newer_version_exists(rep_client, onepager, rep):
-    document = customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    document = document_create(template=onepager, owner=rep, values={}, check_fit=False)
     publish_change(onepager, headline="A new headline.")
 
     response = rep_client.get(reverse("portal:document-edit", args=[document.public_id]))

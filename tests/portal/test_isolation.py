@@ -4,8 +4,8 @@ from django.urls import reverse
 
 import pytest
 
+from approvals.services import document_create
 from templates_lib.services.audience import template_share
-from templates_lib.services.customisations import customisation_create
 
 from ..factories.accounts import OrganisationFactory, partner_member
 from ..factories.templates_lib import make_template
@@ -19,7 +19,7 @@ def setup(brand_kit):
     template = make_template(title="Shared with B", audience_internal=False)
     template_share(template=template, organisation=org_b)
     member_b = partner_member(org_b, username="b1")
-    document = customisation_create(template=template, owner=member_b, values={}, title="ORG-B-MARKER", check_fit=False)
+    document = document_create(template=template, owner=member_b, values={}, title="ORG-B-MARKER", check_fit=False)
     return {"a": partner_member(org_a, username="a1"), "b": member_b, "template": template, "document": document}
 
 

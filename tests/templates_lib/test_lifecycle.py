@@ -15,16 +15,18 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from approvals.models import BrandReviewTaskState
-from approvals.services import Decision, document_submit, document_withdraw, review_decide
+from approvals.services import (
+    Decision,
+    document_create,
+    document_submit,
+    document_upgrade,
+    document_withdraw,
+    review_decide,
+)
 from templates_lib.models import ApprovalState, CollateralTemplate
 from templates_lib.selectors import templates_for_user
-from templates_lib.services.customisations import TemplateNotPublishedError, customisation_create
-from templates_lib.services.lifecycle import (
-    LifecycleError,
-    customisation_upgrade,
-    template_reinstate,
-    template_retire,
-)
+from templates_lib.services.customisations import TemplateNotPublishedError
+from templates_lib.services.lifecycle import LifecycleError, template_reinstate, template_retire
 from templates_lib.services.render import Profile, render_collateral_html
 from templates_lib.tokens import TokenContext
 
@@ -41,7 +43,7 @@ def replacement(brand_kit):
 
 @pytest.fixture
 def document(onepager, rep):
-    return customisation_create(template=onepager, owner=rep, values={"subheadline": "Our own words"})
+    return document_create(template=onepager, owner=rep, values={"subheadline": "Our own words"})
 
 
 def _library(user) -> list[str]:
@@ -222,7 +224,7 @@ def test_retired_template_cannot_be_personalised(onepager, brand_manager, rep, r
     assert page.status_code == 404
     assert crafted.status_code == 404
     with pytest.raises(TemplateNotPublishedError):
-        customisation_create(template=onepager, owner=rep, values={})
+        document_create(template=onepager, owner=rep, values={})
     assert not onepager.customisations.exists()
 
 
@@ -296,7 +298,7 @@ def test_final_download_of_an_expired_templates_document_is_refused(document, on
 def test_upgrade_carries_values_and_takes_locked_content_from_the_new_revision(document, onepager, rep):
     publish_change(onepager, headline="Close the quarter with confidence.")
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert document.template_revision_id == onepager.live_revision_id
@@ -308,10 +310,10 @@ def test_upgrade_carries_values_and_takes_locked_content_from_the_new_revision(d
 
 
 def test_value_left_at_the_old_default_takes_the_new_default(onepager, rep):
-    document = customisation_create(template=onepager, owner=rep, values={})
+    document = document_create(template=onepager, owner=rep, values={})
     publish_change(onepager, subheadline="Forecasts your board believes.")
 
-    customisation_upgrade(customisation=document, user=rep)
+    document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert document.values["subheadline"] == "Forecasts your board believes."
@@ -320,7 +322,7 @@ def test_value_left_at_the_old_default_takes_the_new_default(onepager, rep):
 def test_value_that_no_longer_passes_is_dropped_to_the_new_default_and_reported(document, onepager, rep):
     publish_fields(onepager, subheadline={"max_chars": 12, "default_text": "Plan better."})
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert [value.key for value in result.dropped] == ["subheadline"]
@@ -334,7 +336,7 @@ def test_upgrade_is_audited_with_both_revisions(document, onepager, rep):
     old_revision = document.template_revision_id
     publish_change(onepager, headline="Close the quarter with confidence.")
 
-    customisation_upgrade(customisation=document, user=rep)
+    document_upgrade(customisation=document, user=rep)
 
     entry = ModelLogEntry.objects.for_instance(document).get(action="lastmile.document.upgraded")
     assert entry.user == rep
@@ -345,10 +347,10 @@ def test_upgrade_is_audited_with_both_revisions(document, onepager, rep):
 
 def test_upgraded_document_with_default_values_is_approved_again_by_the_rules(brand_kit, rep):
     template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = customisation_create(template=template, owner=rep, values={})
+    document = document_create(template=template, owner=rep, values={})
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert result.is_approved
@@ -359,13 +361,13 @@ def test_upgraded_document_with_default_values_is_approved_again_by_the_rules(br
 
 def test_upgraded_document_keeps_reviewed_text_that_was_approved(brand_kit, rep, brand_manager):
     template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = customisation_create(template=template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
     review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     assert result.is_approved
     assert result.document.values["subheadline"] == "Our own words"
@@ -373,10 +375,10 @@ def test_upgraded_document_keeps_reviewed_text_that_was_approved(brand_kit, rep,
 
 def test_upgraded_document_with_unapproved_reviewed_text_needs_approval(brand_kit, rep):
     template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = customisation_create(template=template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert not result.is_approved
@@ -386,13 +388,13 @@ def test_upgraded_document_with_unapproved_reviewed_text_needs_approval(brand_ki
 
 def test_upgrade_is_refused_while_the_document_is_in_review(brand_kit, rep):
     template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = customisation_create(template=template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     old_revision = document.template_revision_id
     publish_change(template, headline="Close the quarter with confidence.")
 
     with pytest.raises(LifecycleError, match="Withdraw it first"):
-        customisation_upgrade(customisation=document, user=rep)
+        document_upgrade(customisation=document, user=rep)
 
     document.refresh_from_db()
     assert document.template_revision_id == old_revision
@@ -400,12 +402,12 @@ def test_upgrade_is_refused_while_the_document_is_in_review(brand_kit, rep):
 
 def test_upgrade_is_possible_again_after_withdrawing(brand_kit, rep):
     template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = customisation_create(template=template, owner=rep, values={"subheadline": "Our own words"})
+    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
     publish_change(template, headline="Close the quarter with confidence.")
     document_withdraw(document, user=rep)
 
-    result = customisation_upgrade(customisation=document, user=rep)
+    result = document_upgrade(customisation=document, user=rep)
 
     assert result.document.template_revision_id == template.live_revision_id
 
@@ -415,7 +417,7 @@ def test_upgrade_is_refused_to_other_users(document, onepager, partner_user):
     publish_change(onepager, headline="Close the quarter with confidence.")
 
     with pytest.raises(PermissionDenied):
-        customisation_upgrade(customisation=document, user=partner_user)
+        document_upgrade(customisation=document, user=partner_user)
 
     document.refresh_from_db()
     assert document.template_revision_id == old_revision
@@ -426,12 +428,12 @@ def test_upgrade_is_refused_for_a_retired_template(document, onepager, brand_man
     template_retire(template=onepager, user=brand_manager)
 
     with pytest.raises(LifecycleError, match="retired"):
-        customisation_upgrade(customisation=document, user=rep)
+        document_upgrade(customisation=document, user=rep)
 
 
 def test_upgrade_is_refused_when_already_up_to_date(document, rep):
     with pytest.raises(LifecycleError, match="already uses the latest version"):
-        customisation_upgrade(customisation=document, user=rep)
+        document_upgrade(customisation=document, user=rep)
 
 
 def test_owner_sees_what_a_newer_version_changes(document, onepager, rep):

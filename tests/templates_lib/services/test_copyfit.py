@@ -1,6 +1,7 @@
 import pytest
 
-from templates_lib.services.customisations import CustomisationError, customisation_create
+from approvals.services import document_create
+from templates_lib.services.customisations import CustomisationError
 from templates_lib.services.publishing import TemplatePublishError, template_publish, template_publish_problems
 from templates_lib.services.render import RenderError, render_collateral_pdf
 from templates_lib.services.validation import customisation_values_clean
@@ -55,7 +56,7 @@ def test_an_overflowing_document_is_not_saved(db, brand_kit, rep):
     template = make_template(fields=_roomy_subheadline_fields())
 
     with pytest.raises(CustomisationError) as error:
-        customisation_create(template=template, owner=rep, values={"subheadline": LONG[:400]})
+        document_create(template=template, owner=rep, values={"subheadline": LONG[:400]})
 
     assert "subheadline" in error.value.errors
     assert not rep.customisations.exists()

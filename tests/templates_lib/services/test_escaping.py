@@ -12,9 +12,10 @@ from django.conf import settings
 import pytest
 import tinyhtml5
 
+from approvals.services import document_create
 from templates_lib.fetcher import ProjectFilesFetcher
 from templates_lib.models import Customisation
-from templates_lib.services.customisations import CustomisationError, customisation_create
+from templates_lib.services.customisations import CustomisationError
 from templates_lib.services.render import render_collateral_html, render_collateral_pdf
 from templates_lib.services.validation import customisation_values_clean
 from templates_lib.tokens import TokenContext
@@ -75,7 +76,7 @@ def _subheadline(html: str):
 
 @pytest.mark.parametrize("payload", PLAIN_TEXT_PAYLOADS)
 def test_markup_in_a_plain_text_field_prints_as_literal_text_and_fetches_nothing(onepager, rep, fetched_urls, payload):
-    customisation = customisation_create(template=onepager, owner=rep, values={"subheadline": payload})
+    customisation = document_create(template=onepager, owner=rep, values={"subheadline": payload})
 
     pdf = render_collateral_pdf(
         template=customisation.pinned_template(), values=customisation.values, token_context=TokenContext(user=rep)
@@ -140,7 +141,7 @@ def test_markup_outside_a_rich_text_fields_formatting_is_a_field_error(onepager,
 
 def test_a_rich_text_attack_stores_no_customisation(onepager, rep):
     with pytest.raises(CustomisationError) as raised:
-        customisation_create(template=onepager, owner=rep, values={"body": "<p>Hi<script>alert(1)</script></p>"})
+        document_create(template=onepager, owner=rep, values={"body": "<p>Hi<script>alert(1)</script></p>"})
 
     assert "body" in raised.value.errors
     assert not Customisation.objects.filter(owner=rep).exists()

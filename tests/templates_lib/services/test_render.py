@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 
 import pytest
 
-from templates_lib.services.customisations import customisation_create
+from approvals.services import document_create
 from templates_lib.services.render import Profile, render_collateral_html, render_collateral_pdf
 from templates_lib.tokens import TokenContext
 
@@ -127,7 +127,7 @@ def test_html_uses_brand_colour_as_a_custom_property(onepager):
 def test_values_rendered_against_a_revision_survive_a_newer_revision(onepager, rep):
     from ...factories.templates_lib import publish_change
 
-    document = customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    document = document_create(template=onepager, owner=rep, values={}, check_fit=False)
     before = pdfread.text(_render_document(document))
 
     publish_change(onepager, headline="A completely different headline.")

@@ -1,8 +1,8 @@
 import pytest
 
+from approvals.services import document_create
 from brand.models import BrandColour
 from templates_lib.services import render_cache
-from templates_lib.services.customisations import customisation_create
 from templates_lib.services.render import Profile
 from templates_lib.services.render_cache import render_job_for_customisation, render_pdf_cached, renders_storage
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def document(onepager, rep):
-    return customisation_create(template=onepager, owner=rep, values={}, check_fit=False)
+    return document_create(template=onepager, owner=rep, values={}, check_fit=False)
 
 
 @pytest.fixture
