@@ -3,7 +3,9 @@
 Roles: an internal sales rep; a partner user, a partner manager (both of organisation A) and a
 partner user of organisation B; a brand manager; a marketing analyst; an administrator.
 Objects: a template shared with organisation A only; a template for all internal users; a
-document owned by A's partner user; organisation A; A's partner user's account.
+document owned by A's partner user; a document of A's partner user waiting for brand review
+("review" is seeing it in the review queue; "download" is its final PDF, refused to everyone until
+it is approved); organisation A; A's partner user's account.
 "Y" is allowed, "-" is refused. Refusals in the portal are 404 (the object seems not to exist);
 Wagtail admin refuses by redirecting. This table is copied into the README.
 """
@@ -13,9 +15,12 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
-from approvals.services import document_create
+from approvals.models import BrandReviewTaskState
+from approvals.services import document_create, document_submit
+from templates_lib.models import ApprovalState
 from templates_lib.services.audience import template_share
 
+from .approvals.conftest import reviewed_fields
 from .factories.accounts import OrganisationFactory, UserFactory, partner_member
 from .factories.templates_lib import make_template
 
@@ -38,6 +43,11 @@ document_a          edit        -      Y             -             -          - 
 document_a          delete      -      Y             -             -          -          -      -
 document_a          download    -      Y             Y             -          -          Y      Y
 document_a          share       -      Y             -             -          -          -      -
+review_a            view        -      Y             Y             -          Y          Y      Y
+review_a            review      -      -             -             -          Y          -      Y
+review_a            approve     -      -             -             -          Y          -      Y
+review_a            withdraw    -      Y             -             -          -          -      -
+review_a            download    -      -             -             -          -          -      -
 organisation_a      list        -      -             -             -          Y          -      Y
 organisation_a      view        -      -             Y             -          Y          -      Y
 organisation_a      edit        -      -             -             -          Y          -      Y
@@ -83,11 +93,18 @@ def world(brand_kit, roles):
     users["brand_manager"].groups.add(roles[Role.BRAND_MANAGER])
     users["analyst"].groups.add(roles[Role.MARKETING_ANALYST])
     document = document_create(template=shared, owner=partner_a, values={}, title="DOC-A-MARKER", check_fit=False)
+    reviewed = make_template(title="Reviewed, shared with A", audience_internal=False, fields=reviewed_fields())
+    template_share(template=reviewed, organisation=org_a)
+    in_review = document_create(
+        template=reviewed, owner=partner_a, values={"subheadline": "Our words"}, title="REVIEW-A-MARKER"
+    )
+    document_submit(in_review, user=partner_a)
     return {
         "users": users,
         "template_shared_a": shared,
         "template_internal": internal,
         "document_a": document,
+        "review_a": in_review,
         "organisation_a": org_a,
         "user_partner_a": partner_a,
     }
@@ -145,6 +162,8 @@ def attempt(client, world, kind: str, action: str) -> bool:
                 reverse("portal:document-share", args=[obj.public_id]), {"email": "nobody@a.example"}
             )
             return _portal_allowed(response)
+    if kind == "review_a":
+        return _attempt_review(client, obj, action)
     if kind == "organisation_a":
         if action == "list":
             response = client.get(reverse("organisation:index"))
@@ -172,6 +191,27 @@ def attempt(client, world, kind: str, action: str) -> bool:
         if action == "delete":
             return _admin_allowed(client.get(reverse("wagtailusers_users:delete", args=[obj.pk])))
     raise AssertionError(f"no way to try {action} on {kind}")
+
+
+def _attempt_review(client, document, action: str) -> bool:
+    """A document of partner A waiting for brand review."""
+    pending = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    if action == "view":
+        return _portal_allowed(client.get(reverse("portal:document-edit", args=[document.public_id])))
+    if action == "review":
+        response = client.get(reverse("approvals_admin:queue"))
+        return _admin_allowed(response) and "REVIEW-A-MARKER" in response.text
+    if action == "approve":
+        client.post(reverse("approvals_admin:review", args=[pending.pk]), {"decision": "approve"})
+        pending.refresh_from_db()
+        return pending.status == "approved"
+    if action == "withdraw":
+        client.post(reverse("portal:document-withdraw", args=[document.public_id]))
+        document.refresh_from_db()
+        return document.approval_state == ApprovalState.NEEDS_APPROVAL
+    if action == "download":
+        return client.get(reverse("portal:document-pdf", args=[document.public_id])).status_code == 200
+    raise AssertionError(f"no way to try {action} on a document in review")
 
 
 @pytest.mark.parametrize(("kind", "action", "role", "allowed"), list(_policy_rows()))
