@@ -313,6 +313,16 @@ def member_reactivate(*, manager, member) -> None:
 
 
 @transaction.atomic
+def _withdraw_pending_logo(image) -> None:
+    """A logo replaced before the brand team looked at it leaves the review queue."""
+    from brand.models import UploadReview
+
+    if image is not None and image.review_state == UploadReview.PENDING:
+        image.review_state = UploadReview.REJECTED
+        image.review_note = "Replaced by a newer logo before review."
+        image.save(update_fields=["review_state", "review_note"])
+
+
 def organisation_logo_upload(*, manager, file):
     """Store `file` as the manager's organisation logo, awaiting a brand manager's approval:
     until then documents show the organisation's name in its place. The image is checked and
@@ -323,6 +333,7 @@ def organisation_logo_upload(*, manager, file):
         image = user_image_upload(user=manager, file=file, title=f"{organisation.name} logo")
     except ValidationError as exc:
         raise TeamError(" ".join(exc.messages)) from exc
+    _withdraw_pending_logo(organisation.logo)
     organisation.logo = image
     organisation.is_logo_approved = False
     organisation.logo_submitted_at = timezone.now()

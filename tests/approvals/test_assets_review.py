@@ -165,3 +165,17 @@ def test_a_decision_without_approve_or_turn_down_changes_nothing(brand_client, u
 def test_empty_tabs_say_nothing_is_waiting(brand_client):
     assert "No uploaded images are waiting" in brand_client.get(UPLOADS).content.decode()
     assert "No partner logos are waiting" in brand_client.get(LOGOS).content.decode()
+
+
+def test_a_logo_replaced_before_review_leaves_the_queue(brand_client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.services import organisation_logo_upload
+    from tests.factories.brand import png_bytes
+
+    first = organisation_logo_upload(manager=manager, file=SimpleUploadedFile("a.png", png_bytes(), "image/png"))
+    organisation_logo_upload(manager=manager, file=SimpleUploadedFile("b.png", png_bytes(), "image/png"))
+
+    first.refresh_from_db()
+    assert first.review_state == UploadReview.REJECTED
+    assert first.title not in brand_client.get(UPLOADS).text
