@@ -7,6 +7,8 @@ from django.db import models
 
 from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
 
+from .row_fields import RowFieldsMixin
+
 
 class ApprovalState(models.TextChoices):
     """Where a document stands in the approval loop.
@@ -30,7 +32,7 @@ class CustomisationQuerySet(models.QuerySet):
         return self.alive().filter(owner=user)
 
 
-class Customisation(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
+class Customisation(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     """Owned by one user, pinned to the template revision it was made from.
 
     `values` holds only what the user chose or wrote, keyed by field key; locked and
@@ -79,12 +81,6 @@ class Customisation(WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model)
         from ..revisions import template_at_revision
 
         return template_at_revision(self.template_revision)
-
-    def with_content_json(self, content):
-        obj = super().with_content_json(content)
-        for name in self.ROW_FIELDS:
-            setattr(obj, name, getattr(self, name))
-        return obj
 
     @property
     def is_approved(self) -> bool:

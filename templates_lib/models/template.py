@@ -28,6 +28,7 @@ from ..field_locks import Formatting, LockMode, is_user_editable
 from ..forms import CollateralTemplateForm
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
 from ..tokens import token_choices
+from .row_fields import RowFieldsMixin
 
 FIELD_KEY = RegexValidator(
     r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and underscores, starting with a letter."
@@ -51,7 +52,7 @@ class TemplateTag(TaggedItemBase):
 
 
 class CollateralTemplate(
-    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
+    RowFieldsMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel
 ):
     """What a brand manager publishes: a layout, page format and an ordered set of fields.
 
@@ -148,12 +149,6 @@ class CollateralTemplate(
     # Retirement belongs to the template, not to a version of it: publishing an older or a
     # scheduled revision must not bring a retired template back.
     ROW_FIELDS = ("retired_at", "retired_by_id", "replacement_id")
-
-    def with_content_json(self, content):
-        obj = super().with_content_json(content)
-        for name in self.ROW_FIELDS:
-            setattr(obj, name, getattr(self, name))
-        return obj
 
     @property
     def is_retired(self) -> bool:

@@ -84,3 +84,16 @@ def test_wagtails_own_workflow_emails_are_not_sent_for_documents(
     subjects = [message.subject for message in mailoutbox]
     assert subjects
     assert all(subject.startswith("[Lastmile]") for subject in subjects), subjects
+
+
+def test_approval_keeps_a_rename_made_while_in_review(reviewed_template, rep, brand_manager):
+    from templates_lib.services.customisations import customisation_rename
+
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_submit(document, user=rep)
+    customisation_rename(customisation=document, title="Renamed while waiting")
+    round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+
+    document.refresh_from_db()
+    assert document.title == "Renamed while waiting"
