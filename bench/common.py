@@ -26,6 +26,7 @@ def isolated_environment(name: str, *, task_backend: str = "django_tasks.backend
         LASTMILE_TASK_BACKEND=task_backend,
         DJANGO_LOG_LEVEL="ERROR",
         DJANGO_ALLOWED_HOSTS="testserver,localhost",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     return work
 
