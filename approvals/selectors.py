@@ -92,32 +92,31 @@ def with_fields_to_review(rounds: list[BrandReviewTaskState]) -> list[BrandRevie
     return rounds
 
 
-def pending_logos():
-    """Partner organisations whose logo waits for approval, longest waiting first."""
+def pending_logos(user=None):
+    """Partner organisations whose logo waits for approval, longest waiting first; for a
+    reviewer limited to regions, only organisations of those regions."""
     from django.db.models import F
 
     from accounts.models import Organisation
 
-    return (
-        Organisation.objects.filter(logo__isnull=False, is_logo_approved=False)
-        .select_related("logo", "region")
-        .order_by(F("logo_submitted_at").asc(nulls_first=True), "pk")
-    )
+    logos = Organisation.objects.filter(logo__isnull=False, is_logo_approved=False)
+    regions = review_region_ids(user) if user is not None else []
+    if regions:
+        logos = logos.filter(region__in=regions)
+    return logos.select_related("logo", "region").order_by(F("logo_submitted_at").asc(nulls_first=True), "pk")
 
 
-def pending_uploads():
+def pending_uploads(user=None):
     """Images users uploaded that wait for approval (partner logos are reviewed as logos),
-    oldest first."""
+    oldest first; for a reviewer limited to regions, only uploads by people of those regions."""
     from accounts.models import Organisation
 
     logos = Organisation.objects.filter(logo__isnull=False).values("logo_id")
-    return (
-        get_image_model()
-        .objects.filter(review_state=UploadReview.PENDING)
-        .exclude(pk__in=logos)
-        .select_related("uploaded_by_user__organisation")
-        .order_by("created_at", "pk")
-    )
+    uploads = get_image_model().objects.filter(review_state=UploadReview.PENDING).exclude(pk__in=logos)
+    regions = review_region_ids(user) if user is not None else []
+    if regions:
+        uploads = uploads.filter(in_regions(regions, prefix="uploaded_by_user__"))
+    return uploads.select_related("uploaded_by_user__organisation").order_by("created_at", "pk")
 
 
 @dataclass(frozen=True)
@@ -137,8 +136,8 @@ def queue_counts(user) -> QueueCounts:
         return QueueCounts(0, 0, 0)
     return QueueCounts(
         documents=review_queue(user).count(),
-        logos=pending_logos().count(),
-        uploads=pending_uploads().count(),
+        logos=pending_logos(user).count(),
+        uploads=pending_uploads(user).count(),
     )
 
 

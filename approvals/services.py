@@ -29,7 +29,7 @@ from templates_lib.tokens import ORGANISATION_LOGO
 from .audit import audit, audit_document
 from .models import BrandReviewTaskState, BrandRulesTaskState, FieldComment, NotificationKind, ReviewOutcome
 from .notifications import notify, reviewers_for
-from .reviewers import can_review, is_brand_reviewer
+from .reviewers import can_review, is_brand_reviewer, review_region_ids
 from .rules import assess_document
 from .workflow import document_workflow, rules_task
 
@@ -361,11 +361,18 @@ def _require_brand_reviewer(user) -> None:
         raise PermissionDenied
 
 
+def _require_region(user, region_id) -> None:
+    regions = review_region_ids(user)
+    if regions and region_id not in regions:
+        raise PermissionDenied
+
+
 @transaction.atomic
 def image_review(*, image, reviewer, approve: bool, note: str = "", check: bool = True) -> None:
     """Approve or turn down an uploaded image. Approved uploads pass the rules in any document."""
     if check:
         _require_brand_reviewer(reviewer)
+        _require_region(reviewer, getattr(image.uploaded_by_user, "effective_region_id", None))
     image = type(image).objects.select_for_update().get(pk=image.pk)
     if image.review_state != UploadReview.PENDING:
         raise DecisionConflict("This image was already reviewed.")
@@ -393,6 +400,7 @@ def logo_review(*, organisation, reviewer, approve: bool, note: str = "", check:
 
     if check:
         _require_brand_reviewer(reviewer)
+        _require_region(reviewer, organisation.region_id)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not organisation.logo_id or organisation.is_logo_approved:
         raise DecisionConflict("This logo was already reviewed.")

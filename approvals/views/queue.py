@@ -134,7 +134,7 @@ class LogoQueueView(QueueTabMixin, BaseListingView):
         ]
 
     def get_base_queryset(self):
-        return pending_logos().prefetch_related("logo__renditions")
+        return pending_logos(self.request.user).prefetch_related("logo__renditions")
 
 
 class UploadQueueView(QueueTabMixin, BaseListingView):
@@ -164,4 +164,4 @@ class UploadQueueView(QueueTabMixin, BaseListingView):
         ]
 
     def get_base_queryset(self):
-        return pending_uploads().prefetch_related("renditions")
+        return pending_uploads(self.request.user).prefetch_related("renditions")

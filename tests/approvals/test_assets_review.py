@@ -179,3 +179,32 @@ def test_a_logo_replaced_before_review_leaves_the_queue(brand_client, manager):
     first.refresh_from_db()
     assert first.review_state == UploadReview.REJECTED
     assert first.title not in brand_client.get(UPLOADS).text
+
+
+@pytest.fixture
+def americas_reviewer(brand_manager):
+    from tests.factories.accounts import RegionFactory
+
+    brand_manager.review_regions.set([RegionFactory(name="Americas", code="amer")])
+    return brand_manager
+
+
+def test_a_reviewer_limited_to_regions_sees_only_their_regions_logos(client, americas_reviewer, pending_logo):
+    from tests.factories.accounts import RegionFactory
+
+    Organisation.objects.filter(pk=pending_logo.pk).update(region=RegionFactory(name="EMEA", code="emea"))
+    client.force_login(americas_reviewer)
+
+    assert pending_logo.name not in client.get(LOGOS).text
+
+
+def test_a_reviewer_limited_to_regions_cannot_decide_another_regions_logo(client, americas_reviewer, pending_logo):
+    from tests.factories.accounts import RegionFactory
+
+    Organisation.objects.filter(pk=pending_logo.pk).update(region=RegionFactory(name="EMEA", code="emea"))
+    client.force_login(americas_reviewer)
+
+    client.post(logo_decision(pending_logo), {"approve": "1"})
+
+    pending_logo.refresh_from_db()
+    assert not pending_logo.is_logo_approved
