@@ -52,6 +52,8 @@ def test_request_changes_resubmit_approve_download(demo, live_server, browser_pa
     rep.fill("#approval-note", "For the Friday pitch.")
     rep.click("button:has-text('Submit for approval')")
     rep.wait_for_selector(".approval-badge >> text=In review")
+    story = rep.locator("[data-rich-editor]:has(#id_body) .rich-editor__area")
+    assert story.get_attribute("contenteditable") == "false"
 
     # The brand manager asks for a change on the story field only.
     _sign_in(brand, base, "brand")

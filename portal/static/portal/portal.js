@@ -33,7 +33,10 @@
     toolbar.setAttribute("aria-label", "Formatting");
     const area = document.createElement("div");
     area.className = "rich-editor__area";
-    area.contentEditable = "true";
+    // A document in review is read-only: its fieldset is disabled, and so is the rich-text area.
+    const readOnly = textarea.disabled || Boolean(textarea.closest("fieldset[disabled]"));
+    area.contentEditable = readOnly ? "false" : "true";
+    if (readOnly) area.setAttribute("aria-readonly", "true");
     area.setAttribute("role", "textbox");
     area.setAttribute("aria-multiline", "true");
     area.setAttribute("aria-labelledby", textarea.id + "-label");
