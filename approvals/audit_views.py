@@ -7,7 +7,6 @@
 Read-only: the views answer GET only (anything else is 405), and the entries themselves refuse
 changes (see approvals.audit)."""
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from django.views.decorators.http import require_GET
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -38,6 +36,7 @@ import django_filters
 from templates_lib.models import ApprovalState, CollateralTemplate, Customisation
 
 from .audit import values_diff
+from .diffs import plain_text, word_diff_segments
 from .rules import Rule
 
 PAGE_SIZE = 25
@@ -72,25 +71,7 @@ def _readable(value: Any, images: dict[int, str]) -> str:
         return f"Image “{title}”" if title else f"Image #{value}"
     if isinstance(value, list | tuple):
         return "\n".join(_readable(item, images) for item in value)
-    text = str(value)
-    if "<" in text:
-        text = strip_tags(text.replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n"))
-    return text.strip()
-
-
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """Word by word: what stayed, what went, what came."""
-    old, new = before.split(), after.split()
-    segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            segments.append(("equal", " ".join(old[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            segments.append(("delete", " ".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            segments.append(("insert", " ".join(new[j1:j2])))
-    return segments
+    return plain_text(value)
 
 
 RULE_LABELS = dict(Rule.choices)
@@ -152,7 +133,7 @@ class AuditEntry:
         for key, change in (self.data.get("diff") or self.initial_diff or {}).items():
             before = _readable(change.get("before"), self.images)
             after = _readable(change.get("after"), self.images)
-            rows.append(DiffRow(self._label(key), before, after, word_diff(before, after)))
+            rows.append(DiffRow(self._label(key), before, after, word_diff_segments(before, after)))
         return rows
 
     @property

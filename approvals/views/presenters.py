@@ -2,13 +2,9 @@
 the template's defaults (a word-level diff, images side by side), the field's constraints and the
 brand rules' verdict."""
 
-import difflib
-import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from wagtail.images import get_image_model
@@ -18,11 +14,8 @@ from templates_lib.layouts import SlotType
 from templates_lib.services.validation import default_value
 from templates_lib.tokens import ORGANISATION_LOGO, TOKEN_SOURCES
 
+from ..diffs import plain_text, word_diff
 from ..rules import Rule
-
-TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
-BLOCK_END = re.compile(r"</(p|li|h[1-6]|div)>|<br\s*/?>", re.IGNORECASE)
-LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
 
 LOCK_MODE_NAMES = {
     LockMode.LOCKED: "Locked",
@@ -34,34 +27,7 @@ LOCK_MODE_NAMES = {
 
 
 def as_plain_text(value: Any, slot_type: str) -> str:
-    """What a reader sees of a value: rich text without its markup, one paragraph or list item
-    per line; lists one item per line."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "\n".join(str(item) for item in value)
-    text = str(value)
-    if slot_type == SlotType.RICH_TEXT:
-        text = LIST_ITEM.sub("• ", text)
-        text = BLOCK_END.sub("\n", text)
-        text = html.unescape(strip_tags(text))
-        text = "\n".join(line.strip() for line in text.split("\n"))
-    return text.strip()
-
-
-def word_diff(before: str, after: str) -> SafeString:
-    """`before` → `after` word by word, every piece escaped: removed words in <del>, added in <ins>."""
-    old, new = TOKENS.findall(before), TOKENS.findall(after)
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(old[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(new[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+    return plain_text(value, rich=slot_type == SlotType.RICH_TEXT)
 
 
 def _normalise(text: str) -> str:
