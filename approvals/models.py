@@ -19,6 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 
+def _new_task_state(state_class, task, workflow_state, document):
+    """An unsaved task state on the document's latest revision (what Wagtail's Task.start makes,
+    with the document it is about)."""
+    return state_class(
+        workflow_state=workflow_state,
+        status=TaskState.STATUS_IN_PROGRESS,
+        revision=document.get_latest_revision(),
+        task=task,
+        document=document,
+    )
+
+
 class BrandRulesTaskState(TaskState):
     document = models.ForeignKey("templates_lib.Customisation", on_delete=models.CASCADE, related_name="+")
     assessment = models.JSONField(default=dict)
@@ -36,13 +48,7 @@ class BrandRulesTask(Task):
         from .rules import assess_document
 
         document = workflow_state.content_object
-        task_state = BrandRulesTaskState(
-            workflow_state=workflow_state,
-            status=TaskState.STATUS_IN_PROGRESS,
-            revision=document.get_latest_revision(),
-            task=self,
-            document=document,
-        )
+        task_state = _new_task_state(BrandRulesTaskState, self, workflow_state, document)
         assessment = assess_document(document)
         task_state.assessment = assessment.as_json()
         task_state.save()
@@ -90,13 +96,7 @@ class BrandReviewTask(AbstractGroupApprovalTask):
         rules_state = (
             BrandRulesTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
         )
-        task_state = BrandReviewTaskState(
-            workflow_state=workflow_state,
-            status=TaskState.STATUS_IN_PROGRESS,
-            revision=document.get_latest_revision(),
-            task=self,
-            document=document,
-        )
+        task_state = _new_task_state(BrandReviewTaskState, self, workflow_state, document)
         task_state.save()
         if rules_state is not None and not rules_state.assessment.get("needs_review"):
             task_state.automatic = True
