@@ -1,0 +1,33 @@
+"""Errors and small helpers shared by the approval services."""
+
+from django.urls import reverse
+
+from templates_lib.models import Customisation
+
+
+class ApprovalError(Exception):
+    """A request the approval loop refuses, with a message for the user."""
+
+
+class DecisionConflict(ApprovalError):
+    """Somebody else decided (or the requester withdrew) first."""
+
+
+class Decision:
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+    ALL = (APPROVE, REQUEST_CHANGES, REJECT)
+
+
+def set_approval_state(document: Customisation, state: str) -> None:
+    document.approval_state = state
+    Customisation.objects.filter(pk=document.pk).update(approval_state=state)
+
+
+def document_portal_url(document) -> str:
+    return reverse("portal:document-edit", args=[document.public_id])
+
+
+def review_admin_url(task_state) -> str:
+    return reverse("approvals_admin:review", args=[task_state.pk])

@@ -1,0 +1,181 @@
+"""The reviewer's side: decisions on a round of review, and promoting approved wording."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.models import TaskState, WorkflowState
+
+from brand.models import UploadReview
+from templates_lib.field_locks import LockMode
+from templates_lib.layouts import SlotType
+from templates_lib.models import ApprovalState, Customisation
+from templates_lib.tokens import ORGANISATION_LOGO
+
+from ..audit import audit, audit_document
+from ..models import BrandReviewTaskState, FieldComment, NotificationKind, ReviewOutcome
+from ..notifications import notify
+from ..reviewers import can_review
+from .assets import image_review, logo_review
+from .common import ApprovalError, Decision, DecisionConflict, document_portal_url, set_approval_state
+
+# --- The reviewer's side --------------------------------------------------------------------
+
+
+@dataclass
+class DecisionResult:
+    outcome: str
+    task_state: BrandReviewTaskState
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    task_state_id: int,
+    reviewer,
+    decision: str,
+    comment: str = "",
+    field_comments: dict[str, str] | None = None,
+) -> DecisionResult:
+    """Record one reviewer's decision on one round of review.
+
+    The round's row is locked first, so when two reviewers decide at once exactly one decision
+    is recorded; the other gets DecisionConflict saying who decided. Rejecting needs a reason;
+    requesting changes needs at least one comment."""
+    if decision not in Decision.ALL:
+        raise ApprovalError("Choose approve, request changes or reject.")
+    try:
+        task_state = BrandReviewTaskState.objects.select_for_update().get(pk=task_state_id)
+    except BrandReviewTaskState.DoesNotExist:
+        raise ApprovalError("That review does not exist.") from None
+    document = Customisation.objects.select_related("owner", "template").get(pk=task_state.document_id)
+    if not can_review(reviewer, document):
+        raise PermissionDenied
+    if task_state.status != TaskState.STATUS_IN_PROGRESS:
+        raise DecisionConflict(_already_decided(task_state))
+    comment = comment.strip()[:4000]
+    field_comments = {key: text.strip() for key, text in (field_comments or {}).items() if text and text.strip()}
+    fields = {tf.key: tf for tf in document.pinned_template().field_list()}
+    unknown = sorted(set(field_comments) - set(fields))
+    if unknown:
+        raise ApprovalError(f"No such field: {', '.join(unknown)}.")
+    if decision == Decision.REJECT and not comment:
+        raise ApprovalError("Give a reason for rejecting, so the requester knows what to do.")
+    if decision == Decision.REQUEST_CHANGES and not (comment or field_comments):
+        raise ApprovalError("Say what should change: comment on at least one field.")
+
+    workflow_state = task_state.workflow_state
+    if decision == Decision.APPROVE:
+        task_state.outcome = ReviewOutcome.APPROVED
+        task_state.save(update_fields=["outcome"])
+        task_state.approve(user=reviewer, comment=comment)
+        document.refresh_from_db()
+        set_approval_state(document, ApprovalState.APPROVED)
+        _approve_reviewed_assets(document, reviewer)
+        audit_document(document, "lastmile.document.approved", user=reviewer, comment=comment)
+        kind, title = NotificationKind.APPROVED, f"“{document.title}” is approved"
+        body = comment or "You can download the final PDF now."
+    else:
+        FieldComment.objects.bulk_create(
+            FieldComment(task_state=task_state, field_key=key, field_label=fields[key].label, text=text)
+            for key, text in field_comments.items()
+        )
+        rejected = decision == Decision.REJECT
+        task_state.outcome = ReviewOutcome.REJECTED if rejected else ReviewOutcome.CHANGES_REQUESTED
+        task_state.save(update_fields=["outcome"])
+        task_state.reject(user=reviewer, comment=comment)
+        if rejected:
+            # A rejection closes the workflow: a new submission starts a new one.
+            WorkflowState.objects.filter(pk=workflow_state.pk).update(status=WorkflowState.STATUS_CANCELLED)
+        set_approval_state(document, ApprovalState.REJECTED if rejected else ApprovalState.CHANGES_REQUESTED)
+        audit_document(
+            document,
+            "lastmile.document.rejected" if rejected else "lastmile.document.changes_requested",
+            user=reviewer,
+            comment=comment,
+            field_comments=field_comments,
+        )
+        kind = NotificationKind.REJECTED if rejected else NotificationKind.CHANGES_REQUESTED
+        title = f"“{document.title}” was rejected" if rejected else f"Changes requested on “{document.title}”"
+        lines = [comment] if comment else []
+        lines += [f"{fields[key].label}: {text}" for key, text in field_comments.items()]
+        body = "\n".join(lines)
+    notify([document.owner], kind=kind, title=title, body=body, url=document_portal_url(document), document=document)
+    return DecisionResult(outcome=task_state.outcome, task_state=task_state)
+
+
+def _already_decided(task_state) -> str:
+    if task_state.status == TaskState.STATUS_CANCELLED:
+        return "The requester withdrew this document from review before your decision; nothing was recorded."
+    who = task_state.finished_by.get_full_name() if task_state.finished_by else "Someone"
+    what = ReviewOutcome(task_state.outcome).label.lower() if task_state.outcome else task_state.status
+    when = timezone.localtime(task_state.finished_at).strftime("%H:%M") if task_state.finished_at else ""
+    return f"{who} already decided this submission ({what}{', at ' + when if when else ''}). Your decision was not recorded."
+
+
+def _approve_reviewed_assets(document, reviewer) -> None:
+    """Approving a document approves what was reviewed in it: its uploaded images, and the
+    organisation's logo when the document shows it."""
+    from wagtail.images import get_image_model
+
+    template = document.pinned_template()
+    image_ids = [
+        document.values.get(tf.key)
+        for tf in template.editable_fields()
+        if tf.slot_type == SlotType.IMAGE and isinstance(document.values.get(tf.key), int)
+    ]
+    for image in get_image_model().objects.filter(pk__in=image_ids, review_state=UploadReview.PENDING):
+        image_review(image=image, reviewer=reviewer, approve=True, check=False)
+    organisation = document.owner.organisation
+    uses_logo = any(
+        tf.lock_mode == LockMode.TOKEN and tf.token_source == ORGANISATION_LOGO for tf in template.field_list()
+    )
+    if uses_logo and organisation and organisation.logo_id and not organisation.is_logo_approved:
+        logo_review(organisation=organisation, reviewer=reviewer, approve=True, check=False)
+
+
+# --- Promote to pre-approved ----------------------------------------------------------------
+
+
+@transaction.atomic
+def promote_wording(*, document: Customisation, field_key: str, reviewer):
+    """Add an approved free-text value of `document` to its template's field as a wording
+    approved in advance: a new template revision, published, so the next document using the
+    same text is approved by the rules."""
+    from templates_lib.models import CollateralTemplate
+    from templates_lib.services.publishing import template_publish
+
+    if not can_review(reviewer, document):
+        raise PermissionDenied
+    if not document.is_approved:
+        raise ApprovalError("Only approved text can be promoted.")
+    value = document.values.get(field_key)
+    template = CollateralTemplate.objects.select_for_update().get(pk=document.template_id)
+    if not template.live or template.live_revision_id is None:
+        raise ApprovalError("The template is not published.")
+    live = template.live_revision.as_object()
+    field = next((tf for tf in live.fields.all() if tf.key == field_key), None)
+    if field is None or field.lock_mode != LockMode.FREE or not field.needs_review:
+        raise ApprovalError("Only text of a reviewed free-text field can be promoted.")
+    if not isinstance(value, str) or not value.strip():
+        raise ApprovalError("There is no text to promote in this field.")
+    if value.strip() in field.variant_list:
+        raise ApprovalError("This wording is already pre-approved.")
+    field.variants = (field.variants.rstrip() + "\n\n" + value.strip()).strip()
+    live.save_revision(user=reviewer, clean=False)
+    revision = template_publish(template=live, user=reviewer)
+    audit(
+        template,
+        "lastmile.template.promoted",
+        user=reviewer,
+        field=field_key,
+        wording=value.strip(),
+        document=str(document.public_id),
+        revision_id=revision.pk,
+    )
+    audit_document(
+        document, "lastmile.document.promoted", user=reviewer, field=field_key, template_revision=revision.pk
+    )
+    return revision
