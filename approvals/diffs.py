@@ -12,17 +12,26 @@ from django.utils.safestring import SafeString, mark_safe
 TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|div)>|<br\s*/?>", re.IGNORECASE)
 LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+# Formatting a reader sees, kept visible in plain text so a reviewer sees a changed link target
+# or emphasis: a link as "text (address)", bold as **text**, italic as _text_.
+LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+BOLD = re.compile(r"<(strong|b)\b[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
+ITALIC = re.compile(r"<(em|i)\b[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
 
 
 def plain_text(value: Any, *, rich: bool | None = None) -> str:
-    """What a reader sees of a value: rich text without its markup, one paragraph or list item
-    per line; lists one item per line. `rich=None` treats text with markup as rich text."""
+    """What a reader sees of a value: rich text without its markup (links, bold and italic kept
+    visible), one paragraph or list item per line; lists one item per line. `rich=None` treats
+    text with markup as rich text."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         return "\n".join(str(item) for item in value)
     text = str(value)
     if rich or (rich is None and "<" in text):
+        text = LINK.sub(r"\2 (\1)", text)
+        text = BOLD.sub(r"**\2**", text)
+        text = ITALIC.sub(r"_\2_", text)
         text = LIST_ITEM.sub("• ", text)
         text = BLOCK_END.sub("\n", text)
         text = html.unescape(strip_tags(text))

@@ -319,3 +319,27 @@ def test_promoting_an_unapproved_wording_is_refused_with_a_message(brand_client,
     template = CollateralTemplate.objects.get(pk=round_.document.template_id)
     field = next(f for f in template.live_revision.as_object().fields.all() if f.key == "subheadline")
     assert WORDS not in field.variant_list
+
+
+def test_a_changed_link_address_is_visible_on_the_review_screen(brand_client, brand_kit, rep):
+    from tests.factories.templates_lib import default_fields, make_template
+
+    fields = default_fields()
+    for spec in fields:
+        if spec["key"] == "body":
+            spec.update(
+                needs_review=True, allow_links=True, default_text='<p>Book <a href="https://example.com/">here</a>.</p>'
+            )
+    template = make_template(title="Linked one-pager", fields=fields)
+    document = document_create(
+        template=template, owner=rep, values={"body": '<p>Book <a href="https://evil.example/phish">here</a>.</p>'}
+    )
+    document_submit(document, user=rep)
+    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+
+    response = brand_client.get(screen(round_))
+
+    review = next(field for field in response.context["fields_to_review"] if field.key == "body")
+    assert review.changed
+    assert "<ins>evil.</ins>" in str(review.diff)
+    assert "phish" in str(review.diff)
