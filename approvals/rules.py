@@ -51,6 +51,7 @@ class FieldVerdict:
     lock_mode: str
     rule: str
     needs_review: bool
+    image_id: int | None = None  # the upload or partner logo the verdict is about
 
     @property
     def rule_label(self) -> str:
@@ -146,8 +147,20 @@ def assess(
     assessment = Assessment(values_hash=values_hash(values))
     for tf in template.field_list():
         rule, needs_review = _field_rule(tf, values, approved_values, images, owner, current_fields.get(tf.key))
+        image_id = None
+        if rule == Rule.PARTNER_LOGO:
+            image_id = owner.organisation.logo_id
+        elif rule in (Rule.UPLOADED_IMAGE, Rule.APPROVED_UPLOAD) and isinstance(values.get(tf.key), int):
+            image_id = values[tf.key]
         assessment.verdicts.append(
-            FieldVerdict(key=tf.key, label=tf.label, lock_mode=tf.lock_mode, rule=rule, needs_review=needs_review)
+            FieldVerdict(
+                key=tf.key,
+                label=tf.label,
+                lock_mode=tf.lock_mode,
+                rule=rule,
+                needs_review=needs_review,
+                image_id=image_id,
+            )
         )
     return assessment
 

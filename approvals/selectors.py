@@ -43,7 +43,7 @@ def review_round_for(user, task_state_id: int) -> BrandReviewTaskState | None:
     reviewer's regions it does not exist for them."""
     if not is_brand_reviewer(user):
         return None
-    rounds = BrandReviewTaskState.objects.filter(pk=task_state_id)
+    rounds = BrandReviewTaskState.objects.filter(pk=task_state_id, document__deleted_at__isnull=True)
     regions = review_region_ids(user)
     if regions:
         rounds = rounds.filter(in_regions(regions))

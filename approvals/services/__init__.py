@@ -9,6 +9,7 @@ from .assets import image_review, logo_review
 from .common import ApprovalError, Decision, DecisionConflict
 from .documents import (
     document_create,
+    document_delete,
     document_duplicate,
     document_recorded,
     document_submit,
@@ -25,6 +26,7 @@ __all__ = [
     "DecisionConflict",
     "DecisionResult",
     "document_create",
+    "document_delete",
     "document_duplicate",
     "document_recorded",
     "document_submit",

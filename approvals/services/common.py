@@ -31,3 +31,9 @@ def document_portal_url(document) -> str:
 
 def review_admin_url(task_state) -> str:
     return reverse("approvals_admin:review", args=[task_state.pk])
+
+
+def lock_document(document_id: int) -> Customisation:
+    """The document row, locked for the rest of the transaction (and only that row). Every
+    approval write takes this lock first, then the round's, so they never deadlock."""
+    return Customisation.objects.select_for_update(of=("self",)).select_related("template", "owner").get(pk=document_id)

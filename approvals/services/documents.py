@@ -18,7 +18,7 @@ from ..models import BrandReviewTaskState, BrandRulesTaskState, NotificationKind
 from ..notifications import notify, reviewers_for
 from ..rules import assess_document
 from ..workflow import document_workflow, rules_task
-from .common import ApprovalError, DecisionConflict, review_admin_url, set_approval_state
+from .common import ApprovalError, DecisionConflict, lock_document, review_admin_url, set_approval_state
 
 # --- The requester's side -------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ def document_submit(document: Customisation, *, user, note: str = "") -> str:
         raise ApprovalError("This document was deleted.")
     if document.approval_state == ApprovalState.IN_REVIEW:
         raise ApprovalError("This document is already waiting for review.")
-    if document.approval_state == ApprovalState.APPROVED:
+    if document.approval_state == ApprovalState.APPROVED and document.latest_revision_id == document.live_revision_id:
         raise ApprovalError("This document is already approved.")
     reason = document.template.withdrawal_reason
     if reason:
@@ -175,6 +175,23 @@ def _run_workflow(document: Customisation, *, user, note: str) -> str:
 
 
 @transaction.atomic
+def document_delete(*, customisation: Customisation, user) -> None:
+    """Delete (softly) a document; a review it was waiting for is withdrawn first, so it leaves
+    the review queue and nobody decides on a deleted document."""
+    from templates_lib.services.customisations import customisation_delete
+
+    document = _locked(customisation)
+    if document.owner_id != user.pk:
+        raise PermissionDenied
+    review_state = _pending_review(document, lock=True)
+    if review_state is not None:
+        review_state.workflow_state.cancel(user=user)
+        audit_document(document, "lastmile.document.withdrawn", user=user, reason="deleted")
+    customisation_delete(customisation=document)
+    customisation.deleted_at = document.deleted_at
+
+
+@transaction.atomic
 def document_withdraw(document: Customisation, *, user) -> None:
     """Take a document out of review so it can be edited again."""
     document = _locked(document)
@@ -189,7 +206,7 @@ def document_withdraw(document: Customisation, *, user) -> None:
 
 
 def _locked(document: Customisation) -> Customisation:
-    return Customisation.objects.select_for_update().select_related("template", "owner").get(pk=document.pk)
+    return lock_document(document.pk)
 
 
 def _pending_review(document, *, lock: bool = False):

@@ -10,16 +10,22 @@ from wagtail.models import TaskState, WorkflowState
 
 from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
-from templates_lib.layouts import SlotType
 from templates_lib.models import ApprovalState, Customisation
-from templates_lib.tokens import ORGANISATION_LOGO
 
 from ..audit import audit, audit_document
-from ..models import BrandReviewTaskState, FieldComment, NotificationKind, ReviewOutcome
+from ..models import BrandReviewTaskState, BrandRulesTaskState, FieldComment, NotificationKind, ReviewOutcome
 from ..notifications import notify
 from ..reviewers import can_review
+from ..rules import Rule
 from .assets import image_review, logo_review
-from .common import ApprovalError, Decision, DecisionConflict, document_portal_url, set_approval_state
+from .common import (
+    ApprovalError,
+    Decision,
+    DecisionConflict,
+    document_portal_url,
+    lock_document,
+    set_approval_state,
+)
 
 # --- The reviewer's side --------------------------------------------------------------------
 
@@ -46,15 +52,20 @@ def review_decide(
     requesting changes needs at least one comment."""
     if decision not in Decision.ALL:
         raise ApprovalError("Choose approve, request changes or reject.")
-    try:
-        task_state = BrandReviewTaskState.objects.select_for_update().get(pk=task_state_id)
-    except BrandReviewTaskState.DoesNotExist:
-        raise ApprovalError("That review does not exist.") from None
-    document = Customisation.objects.select_related("owner", "template").get(pk=task_state.document_id)
+    document_id = BrandReviewTaskState.objects.filter(pk=task_state_id).values_list("document_id", flat=True).first()
+    if document_id is None:
+        raise ApprovalError("That review does not exist.")
+    # Locks in the same order as the requester's submit and withdraw: the document, then the round.
+    document = lock_document(document_id)
+    task_state = BrandReviewTaskState.objects.select_for_update().get(pk=task_state_id)
+    if document.deleted_at is not None:
+        raise ApprovalError("That document was deleted.")
     if not can_review(reviewer, document):
         raise PermissionDenied
     if task_state.status != TaskState.STATUS_IN_PROGRESS:
         raise DecisionConflict(_already_decided(task_state))
+    if task_state.revision_id != document.latest_revision_id:
+        raise DecisionConflict("The document changed after it was submitted; nothing was recorded.")
     comment = comment.strip()[:4000]
     field_comments = {key: text.strip() for key, text in (field_comments or {}).items() if text and text.strip()}
     fields = {tf.key: tf for tf in document.pinned_template().field_list()}
@@ -73,7 +84,7 @@ def review_decide(
         task_state.approve(user=reviewer, comment=comment)
         document.refresh_from_db()
         set_approval_state(document, ApprovalState.APPROVED)
-        _approve_reviewed_assets(document, reviewer)
+        _approve_reviewed_assets(document, workflow_state, reviewer)
         audit_document(document, "lastmile.document.approved", user=reviewer, comment=comment)
         kind, title = NotificationKind.APPROVED, f"“{document.title}” is approved"
         body = comment or "You can download the final PDF now."
@@ -115,24 +126,21 @@ def _already_decided(task_state) -> str:
     return f"{who} already decided this submission ({what}{', at ' + when if when else ''}). Your decision was not recorded."
 
 
-def _approve_reviewed_assets(document, reviewer) -> None:
-    """Approving a document approves what was reviewed in it: its uploaded images, and the
-    organisation's logo when the document shows it."""
+def _approve_reviewed_assets(document, workflow_state, reviewer) -> None:
+    """Approving a document approves what the reviewer saw in it: the uploads and the partner
+    logo the rules assessed for this submission (a logo replaced since stays unreviewed)."""
     from wagtail.images import get_image_model
 
-    template = document.pinned_template()
-    image_ids = [
-        document.values.get(tf.key)
-        for tf in template.editable_fields()
-        if tf.slot_type == SlotType.IMAGE and isinstance(document.values.get(tf.key), int)
-    ]
+    rules_state = (
+        BrandRulesTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
+    )
+    verdicts = rules_state.assessment.get("verdicts", []) if rules_state else []
+    image_ids = {v["image_id"] for v in verdicts if v.get("image_id") and v.get("rule") == Rule.UPLOADED_IMAGE}
+    logo_ids = {v["image_id"] for v in verdicts if v.get("image_id") and v.get("rule") == Rule.PARTNER_LOGO}
     for image in get_image_model().objects.filter(pk__in=image_ids, review_state=UploadReview.PENDING):
         image_review(image=image, reviewer=reviewer, approve=True, check=False)
     organisation = document.owner.organisation
-    uses_logo = any(
-        tf.lock_mode == LockMode.TOKEN and tf.token_source == ORGANISATION_LOGO for tf in template.field_list()
-    )
-    if uses_logo and organisation and organisation.logo_id and not organisation.is_logo_approved:
+    if organisation and organisation.logo_id in logo_ids and not organisation.is_logo_approved:
         logo_review(organisation=organisation, reviewer=reviewer, approve=True, check=False)
 
 

@@ -10,7 +10,6 @@ from templates_lib.selectors import customisation_list, customisations_for_user
 from templates_lib.services.customisations import (
     CustomisationError,
     ShareError,
-    customisation_delete,
     customisation_rename,
     customisation_share,
 )
@@ -74,7 +73,7 @@ def document_duplicate(request, public_id):
 def document_delete(request, public_id):
     document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
     if request.method == "POST":
-        customisation_delete(customisation=document)
+        approvals.document_delete(customisation=document, user=request.user)
         messages.success(request, f"Deleted “{document.title}”.")
         return redirect("portal:documents")
     return render(request, "portal/pages/document_delete.html", {"document": document})

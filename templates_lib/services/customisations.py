@@ -65,7 +65,10 @@ def customisation_update(
     """Replace the document's values, validated against its pinned revision. Refused while the
     document waits for brand review. approvals.services.document_update wraps this and records
     the change as a revision that goes through the brand rules."""
-    customisation.refresh_from_db(fields=WORKFLOW_FIELDS)
+    # Locked, so a save and a submission of the same document happen one after the other.
+    current = Customisation.objects.select_for_update(of=("self",)).only(*WORKFLOW_FIELDS).get(pk=customisation.pk)
+    for name in WORKFLOW_FIELDS:
+        setattr(customisation, name, getattr(current, name))
     if customisation.approval_state == ApprovalState.IN_REVIEW:
         raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
     result = _clean(customisation.pinned_template(), values, customisation.owner, check_fit)

@@ -67,3 +67,51 @@ def test_two_simultaneous_decisions_record_exactly_one(reviewed_template, rep, b
     assert FieldComment.objects.filter(task_state=round_).count() == (0 if approved else 1)
     assert ModelLogEntry.objects.filter(action__in=DECISION_ACTIONS).count() == 1
     assert Notification.objects.filter(recipient=rep, document=document).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's shared in-memory test database has no row locks"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_withdrawal_and_a_decision_at_once_end_cleanly(reviewed_template, rep, brand_manager):
+    from approvals.services import document_withdraw
+
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
+    document_submit(document, user=rep)
+    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    barrier, outcomes, lock = threading.Barrier(2), {}, threading.Lock()
+
+    def run(name, action):
+        try:
+            barrier.wait()
+            action()
+            result = "done"
+        except DecisionConflict as exc:
+            result = f"conflict: {exc}"
+        except Exception as exc:
+            result = f"error: {exc!r}"
+        finally:
+            connection.close()
+        with lock:
+            outcomes[name] = result
+
+    threads = [
+        threading.Thread(target=run, args=("withdraw", lambda: document_withdraw(document, user=rep))),
+        threading.Thread(
+            target=run,
+            args=(
+                "approve",
+                lambda: review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(result.split(":")[0] for result in outcomes.values()) == ["conflict", "done"], outcomes
+    document.refresh_from_db()
+    expected = ApprovalState.NEEDS_APPROVAL if outcomes["withdraw"] == "done" else ApprovalState.APPROVED
+    assert document.approval_state == expected

@@ -97,3 +97,18 @@ def test_approval_keeps_a_rename_made_while_in_review(reviewed_template, rep, br
 
     document.refresh_from_db()
     assert document.title == "Renamed while waiting"
+
+
+def test_deleting_a_document_in_review_withdraws_it(reviewed_template, rep, brand_manager):
+    from approvals.services import ApprovalError, document_delete
+
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_submit(document, user=rep)
+    round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+
+    document_delete(customisation=document, user=rep)
+
+    round_.refresh_from_db()
+    assert round_.status == "cancelled"
+    with pytest.raises(ApprovalError):
+        review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE)

@@ -241,3 +241,20 @@ def test_unapproved_text_cannot_be_promoted(reviewed_template, rep, brand_manage
 
     with pytest.raises(ApprovalError):
         promote_wording(document=document, field_key="subheadline", reviewer=brand_manager)
+
+
+def test_approving_a_document_leaves_a_logo_replaced_after_submission_unreviewed(
+    cobranded_template, manager, brand_manager
+):
+    from accounts.services import organisation_logo_upload
+
+    organisation_logo_upload(manager=manager, file=SimpleUploadedFile("a.png", png_bytes(), "image/png"))
+    document = document_create(template=cobranded_template, owner=manager, values={})
+    document_submit(document, user=manager)
+    organisation_logo_upload(manager=manager, file=SimpleUploadedFile("b.png", png_bytes(), "image/png"))
+    state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+
+    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+
+    manager.organisation.refresh_from_db()
+    assert not manager.organisation.is_logo_approved
