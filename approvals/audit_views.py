@@ -38,6 +38,7 @@ from templates_lib.models import ApprovalState, CollateralTemplate, Customisatio
 from .audit import values_diff
 from .diffs import plain_text, word_diff_segments
 from .rules import Rule
+from .selectors import auditable_documents
 
 PAGE_SIZE = 25
 
@@ -269,7 +270,7 @@ class DocumentSearchView(AuditViewMixin, BaseListingView):
     default_ordering = "-updated_at"
 
     def get_base_queryset(self):
-        return Customisation.objects.select_related("owner", "template").order_by("-updated_at", "-pk")
+        return auditable_documents(self.request.user).select_related("owner", "template").order_by("-updated_at", "-pk")
 
     def search_queryset(self, queryset):
         for word in self.search_query.split()[:8]:
@@ -365,7 +366,7 @@ class DocumentTrailView(EntryListingView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.document = get_object_or_404(
-            Customisation.objects.select_related("owner", "template", "template_revision"), pk=kwargs["pk"]
+            auditable_documents(request.user).select_related("owner", "template", "template_revision"), pk=kwargs["pk"]
         )
 
     def get_page_subtitle(self):
@@ -453,7 +454,8 @@ class TemplateTrailView(EntryListingView):
     def entries(self):
         template_type = ContentType.objects.get_for_model(CollateralTemplate, for_concrete_model=False)
         documents = (
-            Customisation.objects.filter(template=self.template)
+            auditable_documents(self.request.user)
+            .filter(template=self.template)
             .annotate(key=Cast("pk", output_field=CharField()))
             .values("key")
         )

@@ -155,3 +155,15 @@ def documents_visible_to(user):
     if regions:
         under_review = under_review.filter(in_regions(regions, prefix="owner__"))
     return (visible | under_review.select_related("template", "template_revision", "owner")).distinct()
+
+
+def auditable_documents(user):
+    """Documents whose audit trail `user` may read: every one for analysts (who may view every
+    document) and administrators; for brand managers, those of their review regions."""
+    from templates_lib.models import Customisation
+
+    documents = Customisation.objects.all()
+    if user.is_superuser or user.has_perm("templates_lib.view_customisation"):
+        return documents
+    regions = review_region_ids(user)
+    return documents.filter(in_regions(regions, prefix="owner__")) if regions else documents

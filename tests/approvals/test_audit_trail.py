@@ -372,3 +372,19 @@ def test_audit_trail_is_in_the_admin_menu_for_analysts(analyst_client):
     response = analyst_client.get(reverse("wagtailadmin_home"))
 
     assert reverse("approvals_admin:audit-documents") in response.content.decode()
+
+
+def test_a_brand_manager_limited_to_regions_reads_only_their_regions_trails(
+    client, reviewed_template, rep, brand_manager
+):
+    from tests.factories.accounts import RegionFactory
+
+    rep.region = RegionFactory(name="EMEA", code="emea")
+    rep.save(update_fields=["region"])
+    brand_manager.review_regions.set([RegionFactory(name="Americas", code="amer")])
+    document = document_create(template=reviewed_template, owner=rep, values={})
+    client.force_login(brand_manager)
+
+    response = client.get(reverse("approvals_admin:audit-document", args=[document.pk]))
+
+    assert response.status_code == 404
