@@ -347,3 +347,24 @@ def test_a_partner_manager_sees_a_members_document_state_without_final_downloads
     assert reverse("portal:document-draft-pdf", args=[document.public_id]) in response.text
     assert reverse("portal:document-download", args=[document.public_id]) not in response.text
     assert "Submit for approval" not in response.text
+
+
+def test_a_reviewer_comment_describes_its_field_for_screen_readers(client, reviewed_template, rep, brand_manager):
+    from approvals.models import BrandReviewTaskState
+    from approvals.services import Decision, document_create, document_submit, review_decide
+
+    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    document_submit(document, user=rep)
+    round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
+    review_decide(
+        task_state_id=round_.pk,
+        reviewer=brand_manager,
+        decision=Decision.REQUEST_CHANGES,
+        field_comments={"subheadline": "Shorter, please"},
+    )
+    client.force_login(rep)
+
+    html = client.get(reverse("portal:document-edit", args=[document.public_id])).content.decode()
+
+    assert 'id="note-subheadline"' in html
+    assert 'errors-subheadline note-subheadline"' in html
