@@ -134,7 +134,7 @@ class DocumentRow:
 
 APPROVAL_NEXT_STEPS = {
     ApprovalState.NEEDS_APPROVAL: (
-        "Some of what you changed needs the brand team's approval. Submit it for review; "
+        "Part of this document needs the brand team's approval. Submit it for review; "
         "until it is approved you can download a draft preview."
     ),
     ApprovalState.IN_REVIEW: (
