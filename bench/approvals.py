@@ -20,7 +20,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from common import isolated_environment, p95, setup_with_demo
+from common import isolated_environment, p95, print_scaling_verdict, setup_with_demo
 from common import measure as measure_runs
 
 isolated_environment("approvals")  # about 40 MB, removed at exit
@@ -322,11 +322,7 @@ def main() -> None:
         print(f"\n{size:,} submissions waiting for review across {TEMPLATES} templates (built in {elapsed:.1f} s)")
         runs.append(bench_queue())
 
-    if len(runs) > 1:
-        grown = [label for (label, _, small), (_, _, large) in zip(*runs[:2], strict=True) if large != small]
-        print(f"\nquery count grows with the queue: {', '.join(grown) if grown else 'no'}")
-    slow = [label for label, slowest, _ in runs[-1] if slowest >= TARGET_MS]
-    print(f"target p95 < {TARGET_MS} ms at the largest size: {'missed by ' + ', '.join(slow) if slow else 'met'}")
+    print_scaling_verdict(runs, target_ms=TARGET_MS, grows_with="queue")
 
 
 if __name__ == "__main__":

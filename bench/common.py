@@ -62,3 +62,13 @@ def measure(call, runs: int = 50) -> tuple[list[float], int]:
 
 def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20)[-1]
+
+
+def print_scaling_verdict(runs: list[list[tuple[str, float, int]]], *, target_ms: float, grows_with: str) -> None:
+    """`runs`: per data size, (label, p95 ms, queries) for each request measured. Says whether any
+    query count grew from the first size to the second, and whether the largest size met the target."""
+    if len(runs) > 1:
+        grown = [label for (label, _, small), (_, _, large) in zip(*runs[:2], strict=True) if large != small]
+        print(f"\nquery count grows with the {grows_with}: {', '.join(grown) if grown else 'no'}")
+    slow = [label for label, slowest, _ in runs[-1] if slowest >= target_ms]
+    print(f"target p95 < {target_ms} ms at the largest size: {'missed by ' + ', '.join(slow) if slow else 'met'}")

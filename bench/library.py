@@ -17,7 +17,7 @@ import os
 import statistics
 import time
 
-from common import isolated_environment, p95, setup_with_demo
+from common import isolated_environment, p95, print_scaling_verdict, setup_with_demo
 from common import measure as measure_runs
 
 isolated_environment("library")  # about 20 MB, removed at exit
@@ -146,11 +146,7 @@ def main() -> None:
         print("\nsame data after ANALYZE (SQLite table statistics)")
         bench_library()
 
-    if len(runs) > 1:
-        grown = [label for (label, _, small), (_, _, large) in zip(*runs[:2], strict=True) if large != small]
-        print(f"\nquery count grows with the data: {', '.join(grown) if grown else 'no'}")
-    slow = [label for label, slowest, _ in runs[-1] if slowest >= TARGET_MS]
-    print(f"target p95 < {TARGET_MS} ms at the largest size: {'missed by ' + ', '.join(slow) if slow else 'met'}")
+    print_scaling_verdict(runs, target_ms=TARGET_MS, grows_with="data")
 
 
 if __name__ == "__main__":
