@@ -42,7 +42,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,
         ("templates_lib", "view_collateraltemplate"),
-        ("templates_lib", "view_customisation"),
+        ("templates_lib", "view_collateraldocument"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

@@ -45,9 +45,9 @@ def _quieten_wagtail_workflow_emails() -> None:
 
 def _unless_document(notifier):
     def receive(sender=None, instance=None, **kwargs):
-        from templates_lib.models import Customisation
+        from templates_lib.models import CollateralDocument
 
-        if instance is not None and instance.base_content_type.model_class() is Customisation:
+        if instance is not None and instance.base_content_type.model_class() is CollateralDocument:
             return False
         return notifier(instance=instance, **kwargs)
 

@@ -33,7 +33,7 @@ from wagtail.models import ModelLogEntry, Revision
 
 import django_filters
 
-from templates_lib.models import ApprovalState, CollateralTemplate, Customisation
+from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
 
 from .audit import values_diff
 from .diffs import plain_text, word_diff_segments
@@ -49,7 +49,8 @@ def can_browse_audit(user) -> bool:
     if not (user.is_authenticated and user.is_active) or getattr(user, "organisation_id", None) is not None:
         return False
     return user.is_superuser or any(
-        user.has_perm(perm) for perm in ("templates_lib.view_customisation", "templates_lib.publish_collateraltemplate")
+        user.has_perm(perm)
+        for perm in ("templates_lib.view_collateraldocument", "templates_lib.publish_collateraltemplate")
     )
 
 
@@ -198,7 +199,7 @@ def _initial_diffs(entries) -> dict[int, dict]:
     """For "created" entries: the document's first values against its template's defaults, so
     the trail shows what the user wrote from the start (the entry itself stores only a hash)."""
     from templates_lib.revisions import template_at_revision
-    from templates_lib.services.validation import customisation_values_clean
+    from templates_lib.services.validation import document_values_clean
 
     created = [e for e in entries if e.action == "lastmile.document.created" and e.revision_id]
     if not created:
@@ -215,7 +216,7 @@ def _initial_diffs(entries) -> dict[int, dict]:
         if revision is None or template_revision is None:
             continue
         if template_revision.pk not in defaults:
-            defaults[template_revision.pk] = customisation_values_clean(
+            defaults[template_revision.pk] = document_values_clean(
                 template=template_at_revision(template_revision), submitted={}, check_fit=False
             ).values
         diffs[entry.pk] = values_diff(defaults[template_revision.pk], revision.content.get("values") or {})
@@ -253,7 +254,7 @@ class DocumentFilterSet(WagtailFilterSet):
     template = django_filters.ModelChoiceFilter(queryset=CollateralTemplate.objects.order_by("title"))
 
     class Meta:
-        model = Customisation
+        model = CollateralDocument
         fields = ["approval_state", "template"]
 
 
@@ -330,7 +331,7 @@ class EntryListingView(AuditViewMixin, BaseListingView):
     def labels(self) -> dict[str, str]:
         return {}
 
-    def subjects(self, entries) -> dict[tuple[int, str], Customisation]:
+    def subjects(self, entries) -> dict[tuple[int, str], CollateralDocument]:
         """The documents the entries are about, by (content type id, object id)."""
         return {}
 
@@ -355,7 +356,7 @@ class EntryListingView(AuditViewMixin, BaseListingView):
 
 
 def _document_content_type():
-    return ContentType.objects.get_for_model(Customisation, for_concrete_model=False)
+    return ContentType.objects.get_for_model(CollateralDocument, for_concrete_model=False)
 
 
 class DocumentTrailView(EntryListingView):
@@ -473,12 +474,14 @@ class TemplateTrailView(EntryListingView):
     def subjects(self, entries):
         document_type = _document_content_type()
         ids = {entry.object_id for entry in entries if entry.content_type_id == document_type.pk}
-        return {(document_type.pk, str(document.pk)): document for document in Customisation.objects.filter(pk__in=ids)}
+        return {
+            (document_type.pk, str(document.pk)): document for document in CollateralDocument.objects.filter(pk__in=ids)
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["template"] = self.template
-        context["documents_count"] = self.template.customisations.count()
+        context["documents_count"] = self.template.documents.count()
         return context
 
 

@@ -9,10 +9,10 @@ def finish_workflow(workflow_state, user=None):
     default behaviour."""
     from wagtail.workflows import publish_workflow_state
 
-    from templates_lib.models import Customisation
+    from templates_lib.models import CollateralDocument
 
     content = workflow_state.content_object
-    if not isinstance(content, Customisation):
+    if not isinstance(content, CollateralDocument):
         return publish_workflow_state(workflow_state, user=user)
     revision = workflow_state.current_task_state.revision
     revision.publish(user=user, skip_permission_checks=True, log_action=False)

@@ -1,6 +1,6 @@
 """The approval loop on Wagtail's workflow machinery.
 
-A document (templates_lib.Customisation) is a workflow-enabled model. Its workflow, "Document
+A document (templates_lib.CollateralDocument) is a workflow-enabled model. Its workflow, "Document
 approval", has two tasks:
 
 1. `BrandRulesTask` checks every value against the brand rules and always completes on its own,
@@ -32,7 +32,7 @@ def _new_task_state(state_class, task, workflow_state, document):
 
 
 class BrandRulesTaskState(TaskState):
-    document = models.ForeignKey("templates_lib.Customisation", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("templates_lib.CollateralDocument", on_delete=models.CASCADE, related_name="+")
     assessment = models.JSONField(default=dict)
 
     class Meta:
@@ -76,7 +76,7 @@ class ReviewOutcome(models.TextChoices):
 class BrandReviewTaskState(TaskState):
     """One round of brand review of one revision of a document."""
 
-    document = models.ForeignKey("templates_lib.Customisation", on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("templates_lib.CollateralDocument", on_delete=models.CASCADE, related_name="+")
     note = models.TextField(blank=True, help_text="The requester's note to the reviewer.")
     outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
     automatic = models.BooleanField(default=False, help_text="Approved without review: nothing needed it.")
@@ -158,7 +158,7 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     document = models.ForeignKey(
-        "templates_lib.Customisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "templates_lib.CollateralDocument", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

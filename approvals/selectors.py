@@ -144,13 +144,13 @@ def queue_counts(user) -> QueueCounts:
 def documents_visible_to(user):
     """Documents `user` may open and download: everything templates_lib's selector allows, and
     for brand reviewers the documents waiting for their review (in their regions)."""
-    from templates_lib.models import ApprovalState, Customisation
-    from templates_lib.selectors import customisations_visible_to
+    from templates_lib.models import ApprovalState, CollateralDocument
+    from templates_lib.selectors import documents_visible_without_review
 
-    visible = customisations_visible_to(user)
+    visible = documents_visible_without_review(user)
     if not is_brand_reviewer(user):
         return visible
-    under_review = Customisation.objects.alive().filter(approval_state=ApprovalState.IN_REVIEW)
+    under_review = CollateralDocument.objects.alive().filter(approval_state=ApprovalState.IN_REVIEW)
     regions = review_region_ids(user)
     if regions:
         under_review = under_review.filter(in_regions(regions, prefix="owner__"))
@@ -160,10 +160,10 @@ def documents_visible_to(user):
 def auditable_documents(user):
     """Documents whose audit trail `user` may read: every one for analysts (who may view every
     document) and administrators; for brand managers, those of their review regions."""
-    from templates_lib.models import Customisation
+    from templates_lib.models import CollateralDocument
 
-    documents = Customisation.objects.all()
-    if user.is_superuser or user.has_perm("templates_lib.view_customisation"):
+    documents = CollateralDocument.objects.all()
+    if user.is_superuser or user.has_perm("templates_lib.view_collateraldocument"):
         return documents
     regions = review_region_ids(user)
     return documents.filter(in_regions(regions, prefix="owner__")) if regions else documents

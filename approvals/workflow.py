@@ -12,11 +12,11 @@ WORKFLOW_NAME = "Document approval"
 
 @transaction.atomic
 def document_workflow() -> Workflow:
-    from templates_lib.models import Customisation
+    from templates_lib.models import CollateralDocument
 
     from .models import BrandReviewTask, BrandRulesTask
 
-    content_type = ContentType.objects.get_for_model(Customisation, for_concrete_model=False)
+    content_type = ContentType.objects.get_for_model(CollateralDocument, for_concrete_model=False)
     assigned = (
         WorkflowContentType.objects.filter(content_type=content_type, workflow__active=True)
         .select_related("workflow")

@@ -80,7 +80,7 @@ def build_submissions(total: int) -> float:
 
     from approvals.models import BrandReviewTaskState, BrandRulesTaskState
     from approvals.workflow import document_workflow, review_task, rules_task
-    from templates_lib.models import ApprovalState, CollateralTemplate, Customisation
+    from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
     from templates_lib.revisions import template_at_revision
 
     started = time.perf_counter()
@@ -104,7 +104,7 @@ def build_submissions(total: int) -> float:
         .order_by("pk")
         .values_list("pk", flat=True)[:2000]
     )
-    document_type = ContentType.objects.get_for_model(Customisation, for_concrete_model=False)
+    document_type = ContentType.objects.get_for_model(CollateralDocument, for_concrete_model=False)
     rules_type = ContentType.objects.get_for_model(BrandRulesTaskState)
     review_type = ContentType.objects.get_for_model(BrandReviewTaskState)
     now = timezone.now()
@@ -112,9 +112,9 @@ def build_submissions(total: int) -> float:
     for start in range(existing, total, BATCH):
         numbers = range(start, min(start + BATCH, total))
         with transaction.atomic():
-            documents = Customisation.objects.bulk_create(
+            documents = CollateralDocument.objects.bulk_create(
                 [
-                    Customisation(
+                    CollateralDocument(
                         public_id=uuid.uuid4(),
                         owner_id=owners[n % len(owners)],
                         template=templates[n % len(templates)],
@@ -150,7 +150,7 @@ def build_submissions(total: int) -> float:
             )
             for doc, revision in zip(documents, revisions, strict=True):
                 doc.latest_revision = revision
-            Customisation.objects.bulk_update(documents, ["latest_revision"], batch_size=BATCH)
+            CollateralDocument.objects.bulk_update(documents, ["latest_revision"], batch_size=BATCH)
             workflow_states = WorkflowState.objects.bulk_create(
                 [
                     WorkflowState(

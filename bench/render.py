@@ -53,9 +53,9 @@ def bench_document(label, document, warm_runs: int) -> None:
         render_collateral_pdf,
         write_pdf,
     )
-    from templates_lib.services.render_cache import render_job_for_customisation
+    from templates_lib.services.render_cache import render_job_for_document
 
-    job = render_job_for_customisation(document, profile=Profile.PRINT)
+    job = render_job_for_document(document, profile=Profile.PRINT)
 
     def ours(job=job):
         render_collateral_pdf(**job.render_arguments)
@@ -104,15 +104,15 @@ def main() -> None:
 
     setup_with_demo()
 
-    from templates_lib.models import Customisation
+    from templates_lib.models import CollateralDocument
     from templates_lib.services.render import (
         Profile,
         render_collateral_pdf,
     )
-    from templates_lib.services.render_cache import render_job_for_customisation
+    from templates_lib.services.render_cache import render_job_for_document
 
     print(f"Lastmile render benchmark ({os.cpu_count()} cores, WeasyPrint {__import__('weasyprint').__version__})")
-    documents = {c.template.title: c for c in Customisation.objects.select_related("template", "owner")}
+    documents = {c.template.title: c for c in CollateralDocument.objects.select_related("template", "owner")}
     cases = [("one-pager", documents.get("Product one-pager")), ("brochure", documents.get("Platform brochure 2026"))]
     for label, document in cases:
         if document is None:
@@ -121,7 +121,7 @@ def main() -> None:
         bench_document(label, document, warm_runs)
 
     onepager = documents["Product one-pager"]
-    job = render_job_for_customisation(onepager, profile=Profile.PRINT)
+    job = render_job_for_document(onepager, profile=Profile.PRINT)
     memory = {}
     for i in range(1, soak_runs + 1):
         render_collateral_pdf(**job.render_arguments)

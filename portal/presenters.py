@@ -67,8 +67,8 @@ def customisable_summary(template) -> dict[str, list[str]]:
 
 
 class DocumentRow:
-    def __init__(self, customisation, viewer=None):
-        self.document = customisation
+    def __init__(self, document, viewer=None):
+        self.document = document
         self.viewer = viewer
 
     @property

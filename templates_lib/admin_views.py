@@ -89,7 +89,7 @@ class TemplateRetireView(LifecycleViewMixin, WagtailAdminTemplateMixin, FormView
 
     @cached_property
     def documents_count(self) -> int:
-        return self.object.customisations.alive().count()
+        return self.object.documents.alive().count()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

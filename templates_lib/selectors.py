@@ -11,7 +11,7 @@ Template audience:
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import ApprovalState, CollateralTemplate, Customisation, CustomisationUserGrant, TemplateGroupGrant
+from .models import ApprovalState, CollateralDocument, CollateralTemplate, DocumentUserGrant, TemplateGroupGrant
 
 
 def sees_every_template(user) -> bool:
@@ -107,18 +107,18 @@ def library_tags(user) -> list[str]:
     )
 
 
-def customisations_for_user(user) -> QuerySet[Customisation]:
+def documents_editable_by(user) -> QuerySet[CollateralDocument]:
     """Documents the user may change (edit, rename, share, delete): their own, not deleted."""
     if not _is_signed_in_member(user):
-        return Customisation.objects.none()
-    return Customisation.objects.owned_by(user).select_related("template", "template_revision", "owner")
+        return CollateralDocument.objects.none()
+    return CollateralDocument.objects.owned_by(user).select_related("template", "template_revision", "owner")
 
 
 def is_partner_manager(user) -> bool:
     return bool(getattr(user, "organisation_id", None)) and user.groups.filter(name="Partner managers").exists()
 
 
-def customisations_visible_to(user) -> QuerySet[Customisation]:
+def documents_visible_without_review(user) -> QuerySet[CollateralDocument]:
     """Documents the user may open and download:
     - their own;
     - those a colleague of the same organisation shared with them (a django-guardian grant);
@@ -126,15 +126,15 @@ def customisations_visible_to(user) -> QuerySet[Customisation]:
     - for internal users with the view permission (marketing analysts), every document, read-only.
     Partners never see beyond their organisation, whatever permissions they were given."""
     if not _is_signed_in_member(user):
-        return Customisation.objects.none()
-    documents = Customisation.objects.alive().select_related("template", "template_revision", "owner")
+        return CollateralDocument.objects.none()
+    documents = CollateralDocument.objects.alive().select_related("template", "template_revision", "owner")
     organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None and (user.is_superuser or user.has_perm("templates_lib.view_customisation")):
+    if organisation_id is None and (user.is_superuser or user.has_perm("templates_lib.view_collateraldocument")):
         return documents
     same_organisation = (
         Q(owner__organisation_id=organisation_id) if organisation_id else Q(owner__organisation__isnull=True)
     )
-    shared = CustomisationUserGrant.objects.filter(user=user, permission__codename="view_customisation").values(
+    shared = DocumentUserGrant.objects.filter(user=user, permission__codename="view_collateraldocument").values(
         "content_object_id"
     )
     visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
@@ -143,15 +143,15 @@ def customisations_visible_to(user) -> QuerySet[Customisation]:
     return documents.filter(visible)
 
 
-def customisation_list(
+def document_list(
     user, *, query: str = "", order: str = "-updated_at", scope: str = "mine", state: str = ""
-) -> QuerySet[Customisation]:
+) -> QuerySet[CollateralDocument]:
     """ "mine": the user's own documents; "others": documents others share with them or, for partner
     managers and analysts, their organisation's or everyone's."""
     if scope == "others":
-        documents = customisations_visible_to(user).exclude(owner=user)
+        documents = documents_visible_without_review(user).exclude(owner=user)
     else:
-        documents = customisations_for_user(user)
+        documents = documents_editable_by(user)
     if query:
         documents = documents.filter(title__icontains=query)
     if state in ApprovalState.values:

@@ -2,12 +2,12 @@
 
 from django_tasks import task
 
-from .models import Customisation
-from .services.render_cache import render_job_for_customisation, render_pdf_cached
+from .models import CollateralDocument
+from .services.render_cache import render_job_for_document, render_pdf_cached
 
 
 @task()
-def render_customisation_pdf(customisation_id: int, profile: str, watermark: str = "") -> str:
+def render_document_pdf(document_id: int, profile: str, watermark: str = "") -> str:
     """Render a document's PDF into the render cache and return its storage name."""
-    customisation = Customisation.objects.select_related("owner", "template_revision").get(pk=customisation_id)
-    return render_pdf_cached(render_job_for_customisation(customisation, profile=profile, watermark=watermark))
+    document = CollateralDocument.objects.select_related("owner", "template_revision").get(pk=document_id)
+    return render_pdf_cached(render_job_for_document(document, profile=profile, watermark=watermark))

@@ -1,7 +1,7 @@
 """The approval loop's writes. Views call these; they check permissions and states themselves,
 so a crafted request gets the same refusal as a click in the UI.
 
-Each function that changes a document's workflow also writes `Customisation.approval_state`
+Each function that changes a document's workflow also writes `CollateralDocument.approval_state`
 (the cached summary lists filter on) and an audit entry, in the same transaction.
 """
 

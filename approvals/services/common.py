@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from templates_lib.models import Customisation
+from templates_lib.models import CollateralDocument
 
 
 class ApprovalError(Exception):
@@ -20,9 +20,9 @@ class Decision:
     ALL = (APPROVE, REQUEST_CHANGES, REJECT)
 
 
-def set_approval_state(document: Customisation, state: str) -> None:
+def set_approval_state(document: CollateralDocument, state: str) -> None:
     document.approval_state = state
-    Customisation.objects.filter(pk=document.pk).update(approval_state=state)
+    CollateralDocument.objects.filter(pk=document.pk).update(approval_state=state)
 
 
 def document_portal_url(document) -> str:
@@ -33,7 +33,11 @@ def review_admin_url(task_state) -> str:
     return reverse("approvals_admin:review", args=[task_state.pk])
 
 
-def lock_document(document_id: int) -> Customisation:
+def lock_document(document_id: int) -> CollateralDocument:
     """The document row, locked for the rest of the transaction (and only that row). Every
     approval write takes this lock first, then the round's, so they never deadlock."""
-    return Customisation.objects.select_for_update(of=("self",)).select_related("template", "owner").get(pk=document_id)
+    return (
+        CollateralDocument.objects.select_for_update(of=("self",))
+        .select_related("template", "owner")
+        .get(pk=document_id)
+    )

@@ -5,12 +5,12 @@ from django.db import transaction
 
 from wagtail.models import TaskState, WorkflowState
 
-from templates_lib.models import ApprovalState, Customisation
-from templates_lib.services.customisations import (
+from templates_lib.models import ApprovalState, CollateralDocument
+from templates_lib.services.documents import (
     WORKFLOW_FIELDS,
-    customisation_create,
-    customisation_duplicate,
-    customisation_update,
+    document_row_create,
+    document_row_duplicate,
+    document_row_update,
 )
 
 from ..audit import audit_document
@@ -24,43 +24,43 @@ from .common import ApprovalError, DecisionConflict, lock_document, review_admin
 
 
 @transaction.atomic
-def document_create(*, template, owner, values, title: str = "", check_fit: bool = True) -> Customisation:
+def document_create(*, template, owner, values, title: str = "", check_fit: bool = True) -> CollateralDocument:
     """Create a document (templates_lib validates it) and send its content through the rules."""
-    document = customisation_create(template=template, owner=owner, values=values, title=title, check_fit=check_fit)
+    document = document_row_create(template=template, owner=owner, values=values, title=title, check_fit=check_fit)
     document_recorded(document, user=owner, before=None, created=True)
     return document
 
 
 @transaction.atomic
 def document_update(
-    *, customisation: Customisation, values, title: str | None = None, check_fit: bool = True
-) -> Customisation:
+    *, document: CollateralDocument, values, title: str | None = None, check_fit: bool = True
+) -> CollateralDocument:
     """Change a document's content (refused while it is in review); a change of values is a new
     revision that goes through the rules."""
-    before = dict(customisation.values)
-    customisation_update(customisation=customisation, values=values, title=title, check_fit=check_fit)
-    if customisation.values != before or customisation.latest_revision_id is None:
-        document_recorded(customisation, user=customisation.owner, before=before)
-    return customisation
+    before = dict(document.values)
+    document_row_update(document=document, values=values, title=title, check_fit=check_fit)
+    if document.values != before or document.latest_revision_id is None:
+        document_recorded(document, user=document.owner, before=before)
+    return document
 
 
 @transaction.atomic
-def document_duplicate(*, customisation: Customisation, owner) -> Customisation:
+def document_duplicate(*, document: CollateralDocument, owner) -> CollateralDocument:
     """A copy goes through the rules as a new document: values approved for the original are
     not approved for the copy unless the rules allow them anyway."""
-    copy = customisation_duplicate(customisation=customisation, owner=owner)
+    copy = document_row_duplicate(document=document, owner=owner)
     document_recorded(copy, user=owner, before=None, created=True)
     return copy
 
 
 @transaction.atomic
-def document_upgrade(*, customisation: Customisation, user):
+def document_upgrade(*, document: CollateralDocument, user):
     """Move a document to its template's newer revision (templates_lib.services.lifecycle), then
     through the rules again: it stays approved only while its values are within the rules or
     unchanged since approval."""
-    from templates_lib.services.lifecycle import customisation_upgrade
+    from templates_lib.services.lifecycle import document_row_upgrade
 
-    result = customisation_upgrade(customisation=customisation, user=user)
+    result = document_row_upgrade(document=document, user=user)
     document = result.document
     document_recorded(document, user=user, before=result.before)
     audit_document(
@@ -77,7 +77,7 @@ def document_upgrade(*, customisation: Customisation, user):
 
 
 @transaction.atomic
-def document_recorded(document: Customisation, *, user, before: dict | None, created: bool = False) -> None:
+def document_recorded(document: CollateralDocument, *, user, before: dict | None, created: bool = False) -> None:
     """A document's content was created or changed: keep it as a revision, then apply the rules.
 
     Within the rules it is approved at once; otherwise it waits for the user to submit it
@@ -100,7 +100,7 @@ def document_recorded(document: Customisation, *, user, before: dict | None, cre
 
 
 @transaction.atomic
-def document_submit(document: Customisation, *, user, note: str = "") -> str:
+def document_submit(document: CollateralDocument, *, user, note: str = "") -> str:
     """Send the document to brand review (or approve it, if the rules now allow everything).
     Returns the new approval state."""
     document = _locked(document)
@@ -118,7 +118,7 @@ def document_submit(document: Customisation, *, user, note: str = "") -> str:
     return _run_workflow(document, user=user, note=note.strip()[:2000])
 
 
-def _run_workflow(document: Customisation, *, user, note: str) -> str:
+def _run_workflow(document: CollateralDocument, *, user, note: str) -> str:
     """Start the document workflow (or resume it after changes were requested) on the latest
     revision. The rules task runs first; the review task approves itself when nothing needs
     review, which finishes the workflow and publishes the revision."""
@@ -175,24 +175,24 @@ def _run_workflow(document: Customisation, *, user, note: str) -> str:
 
 
 @transaction.atomic
-def document_delete(*, customisation: Customisation, user) -> None:
+def document_delete(*, document: CollateralDocument, user) -> None:
     """Delete (softly) a document; a review it was waiting for is withdrawn first, so it leaves
     the review queue and nobody decides on a deleted document."""
-    from templates_lib.services.customisations import customisation_delete
+    from templates_lib.services.documents import document_row_delete
 
-    document = _locked(customisation)
-    if document.owner_id != user.pk:
+    locked = _locked(document)
+    if locked.owner_id != user.pk:
         raise PermissionDenied
-    review_state = _pending_review(document, lock=True)
+    review_state = _pending_review(locked, lock=True)
     if review_state is not None:
         review_state.workflow_state.cancel(user=user)
-        audit_document(document, "lastmile.document.withdrawn", user=user, reason="deleted")
-    customisation_delete(customisation=document)
-    customisation.deleted_at = document.deleted_at
+        audit_document(locked, "lastmile.document.withdrawn", user=user, reason="deleted")
+    document_row_delete(document=locked)
+    document.deleted_at = locked.deleted_at
 
 
 @transaction.atomic
-def document_withdraw(document: Customisation, *, user) -> None:
+def document_withdraw(document: CollateralDocument, *, user) -> None:
     """Take a document out of review so it can be edited again."""
     document = _locked(document)
     if document.owner_id != user.pk:
@@ -205,7 +205,7 @@ def document_withdraw(document: Customisation, *, user) -> None:
     audit_document(document, "lastmile.document.withdrawn", user=user)
 
 
-def _locked(document: Customisation) -> Customisation:
+def _locked(document: CollateralDocument) -> CollateralDocument:
     return lock_document(document.pk)
 
 

@@ -1,11 +1,11 @@
 """Whether a final PDF may leave the portal."""
 
-from templates_lib.models import ApprovalState, Customisation
+from templates_lib.models import ApprovalState, CollateralDocument
 
 # --- Downloads ------------------------------------------------------------------------------
 
 
-def final_download_refusal(document: Customisation) -> str:
+def final_download_refusal(document: CollateralDocument) -> str:
     """Why the final PDF of `document` may not leave the portal ("" when it may)."""
     template = document.template
     reason = template.withdrawal_reason

@@ -10,7 +10,7 @@ from wagtail.models import TaskState, WorkflowState
 
 from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
-from templates_lib.models import ApprovalState, Customisation
+from templates_lib.models import ApprovalState, CollateralDocument
 
 from ..audit import audit, audit_document
 from ..models import BrandReviewTaskState, BrandRulesTaskState, FieldComment, NotificationKind, ReviewOutcome
@@ -148,7 +148,7 @@ def _approve_reviewed_assets(document, workflow_state, reviewer) -> None:
 
 
 @transaction.atomic
-def promote_wording(*, document: Customisation, field_key: str, reviewer):
+def promote_wording(*, document: CollateralDocument, field_key: str, reviewer):
     """Add an approved free-text value of `document` to its template's field as a wording
     approved in advance: a new template revision, published, so the next document using the
     same text is approved by the rules."""

@@ -15,7 +15,7 @@ from wagtail.models import TaskState
 
 from templates_lib.revisions import template_at_revision
 from templates_lib.services.render import Profile, RenderError
-from templates_lib.services.render_cache import open_cached_pdf, render_job_for_customisation, render_pdf_cached
+from templates_lib.services.render_cache import open_cached_pdf, render_job_for_document, render_pdf_cached
 from templates_lib.services.thumbnails import pdf_page_count, pdf_page_png
 
 from ..forms import ReviewDecisionForm
@@ -53,7 +53,7 @@ def _submitted_content(round_):
 
 
 def _draft_job(submitted):
-    return render_job_for_customisation(submitted, profile=Profile.DIGITAL, watermark=settings.LASTMILE_DRAFT_WATERMARK)
+    return render_job_for_document(submitted, profile=Profile.DIGITAL, watermark=settings.LASTMILE_DRAFT_WATERMARK)
 
 
 def _preview_pages(round_, submitted) -> tuple[list[str], str]:

@@ -20,7 +20,7 @@ from accounts.services import organisation_ensure_group, organisation_member_add
 from approvals.services import document_create
 from brand.models import BrandColour, BrandFont, BrandKit
 from brand.services import root_collection
-from templates_lib.models import CollateralTemplate, Customisation, TemplateField
+from templates_lib.models import CollateralDocument, CollateralTemplate, TemplateField
 from templates_lib.selectors import templates_for_user
 from templates_lib.services.audience import template_share
 from templates_lib.services.publishing import template_publish
@@ -285,12 +285,12 @@ def _field(order: int, spec: dict, assets: dict) -> TemplateField:
     return field
 
 
-def load_customisations(users: dict, templates: list[CollateralTemplate]) -> None:
+def load_documents(users: dict, templates: list[CollateralTemplate]) -> None:
     """A document per template the user may use: the rep's for Fjord Maritime, the partner's for Iberia."""
     for owner, customer in ((users["rep"], "Fjord Maritime"), (users["partner"], "Iberia Textiles")):
         for template in templates_for_user(owner):
             title = f"{template.title} – {customer}"
-            if Customisation.objects.filter(owner=owner, title=title).exists():
+            if CollateralDocument.objects.filter(owner=owner, title=title).exists():
                 continue
             document_create(template=template, owner=owner, title=title, values={})
     load_review_examples(users, templates)
@@ -315,7 +315,7 @@ def load_review_examples(users: dict, templates: list[CollateralTemplate]) -> No
         ("Product one-pager – Fjord Maritime (draft story)", None),
     )
     for title, note in examples:
-        if Customisation.objects.filter(owner=rep, title=title).exists():
+        if CollateralDocument.objects.filter(owner=rep, title=title).exists():
             continue
         document = document_create(template=onepager, owner=rep, title=title, values={"body": TAILORED_STORY})
         if note is not None:
@@ -328,5 +328,5 @@ def load_demo() -> dict[str, object]:
     organisations = load_organisations(assets)
     users = load_users(assets, organisations)
     templates = load_templates(assets, publisher=users["brand"], organisations=organisations)
-    load_customisations(users, templates)
+    load_documents(users, templates)
     return {"users": users, "templates": templates}

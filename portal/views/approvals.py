@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.services import ApprovalError, DecisionConflict, document_submit, document_withdraw
 from templates_lib.models import ApprovalState
-from templates_lib.selectors import customisations_for_user
+from templates_lib.selectors import documents_editable_by
 
 NOTE_MAX_CHARS = 2000
 
@@ -16,7 +16,7 @@ NOTE_MAX_CHARS = 2000
 @login_required
 @require_POST
 def document_submit_view(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     note = request.POST.get("note", "")[:NOTE_MAX_CHARS]
     try:
         state = document_submit(document, user=request.user, note=note)
@@ -35,7 +35,7 @@ def document_submit_view(request, public_id):
 @login_required
 @require_POST
 def document_withdraw_view(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     try:
         document_withdraw(document, user=request.user)
     except DecisionConflict as exc:

@@ -5,14 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals import services as approvals
+from templates_lib import selectors
 from templates_lib.models import ApprovalState
-from templates_lib.selectors import customisation_list, customisations_for_user
-from templates_lib.services.customisations import (
-    CustomisationError,
-    ShareError,
-    customisation_rename,
-    customisation_share,
-)
+from templates_lib.selectors import documents_editable_by
+from templates_lib.services import documents as document_services
+from templates_lib.services.documents import DocumentValuesError, ShareError
 
 from ..presenters import DocumentRow
 
@@ -27,7 +24,7 @@ def document_list(request):
     scope = "others" if request.GET.get("scope") == "others" else "mine"
     state = request.GET.get("state", "")
     state = state if state in ApprovalState.values else ""
-    documents = customisation_list(
+    documents = selectors.document_list(
         request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope, state=state
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
@@ -51,11 +48,11 @@ def document_list(request):
 @login_required
 @require_POST
 def document_rename(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     try:
-        customisation_rename(customisation=document, title=request.POST.get("title", ""))
+        document_services.document_rename(document=document, title=request.POST.get("title", ""))
         messages.success(request, f"Renamed to “{document.title}”.")
-    except CustomisationError as exc:
+    except DocumentValuesError as exc:
         messages.error(request, " ".join(exc.errors["title"]))
     return redirect("portal:documents")
 
@@ -63,17 +60,17 @@ def document_rename(request, public_id):
 @login_required
 @require_POST
 def document_duplicate(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
-    copy = approvals.document_duplicate(customisation=document, owner=request.user)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
+    copy = approvals.document_duplicate(document=document, owner=request.user)
     messages.success(request, f"Made a copy: “{copy.title}”.")
     return redirect("portal:document-edit", copy.public_id)
 
 
 @login_required
 def document_delete(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     if request.method == "POST":
-        approvals.document_delete(customisation=document, user=request.user)
+        approvals.document_delete(document=document, user=request.user)
         messages.success(request, f"Deleted “{document.title}”.")
         return redirect("portal:documents")
     return render(request, "portal/pages/document_delete.html", {"document": document})
@@ -82,9 +79,11 @@ def document_delete(request, public_id):
 @login_required
 @require_POST
 def document_share(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     try:
-        colleague = customisation_share(customisation=document, by=request.user, email=request.POST.get("email", ""))
+        colleague = document_services.document_share(
+            document=document, by=request.user, email=request.POST.get("email", "")
+        )
         messages.success(request, f"Shared “{document.title}” with {colleague}. They can open and download it.")
     except ShareError as exc:
         messages.error(request, str(exc))

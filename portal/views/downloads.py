@@ -17,11 +17,11 @@ from templates_lib.services.render import Profile, RenderError
 from templates_lib.services.render_cache import (
     cached_pdf_name,
     open_cached_pdf,
-    render_job_for_customisation,
+    render_job_for_document,
     render_pdf_cached,
 )
 from templates_lib.services.thumbnails import pdf_page_png
-from templates_lib.tasks import render_customisation_pdf
+from templates_lib.tasks import render_document_pdf
 
 SESSION_KEY = "render-tasks"
 
@@ -73,7 +73,7 @@ def _pdf_response(request, document, job, filename: str):
 
 @login_required
 @require_GET
-def customisation_download(request, public_id):
+def document_final_pdf(request, public_id):
     """The document's final PDF, served from the render cache (rendered first if needed). Only
     approved content of a template still in use leaves the portal as a final PDF."""
     document = _document(request, public_id)
@@ -82,7 +82,7 @@ def customisation_download(request, public_id):
         return _refused(request, document, reason)
     profile = _profile(request)
     response = _pdf_response(
-        request, document, render_job_for_customisation(document, profile=profile), _filename(document, "pdf")
+        request, document, render_job_for_document(document, profile=profile), _filename(document, "pdf")
     )
     if response.status_code == 200:
         audit_document(document, "lastmile.document.downloaded", user=request.user, profile=profile)
@@ -96,7 +96,7 @@ def document_draft_pdf(request, public_id):
     document = _document(request, public_id)
     if document.template.withdrawal_reason:
         return _refused(request, document, final_download_refusal(document))
-    job = render_job_for_customisation(document, profile=Profile.DIGITAL, watermark=settings.LASTMILE_DRAFT_WATERMARK)
+    job = render_job_for_document(document, profile=Profile.DIGITAL, watermark=settings.LASTMILE_DRAFT_WATERMARK)
     return _pdf_response(request, document, job, _filename(document, "draft.pdf"))
 
 
@@ -111,10 +111,10 @@ def document_download(request, public_id):
         return _refused(request, document, reason)
     profile = _profile(request)
     pdf_url = reverse("portal:document-pdf", args=[document.public_id]) + f"?profile={profile}"
-    job = render_job_for_customisation(document, profile=profile)
+    job = render_job_for_document(document, profile=profile)
     if cached_pdf_name(job) or not renders_in_background(document):
         return redirect(pdf_url)
-    result = render_customisation_pdf.enqueue(document.pk, profile)
+    result = render_document_pdf.enqueue(document.pk, profile)
     request.session.setdefault(SESSION_KEY, {})[f"{document.public_id}:{profile}"] = result.id
     request.session.modified = True
     return render(
@@ -128,13 +128,13 @@ def document_render_status(request, public_id):
     document = _document(request, public_id)
     profile = _profile(request)
     pdf_url = reverse("portal:document-pdf", args=[document.public_id]) + f"?profile={profile}"
-    if cached_pdf_name(render_job_for_customisation(document, profile=profile)):
+    if cached_pdf_name(render_job_for_document(document, profile=profile)):
         return render(request, "portal/partials/render_status.html", {"state": "ready", "pdf_url": pdf_url})
     result_id = request.session.get(SESSION_KEY, {}).get(f"{document.public_id}:{profile}")
     state = "working"
     if result_id:
         try:
-            result = render_customisation_pdf.get_result(result_id)
+            result = render_document_pdf.get_result(result_id)
             state = {"FAILED": "failed"}.get(str(result.status).split(".")[-1], "working")
         except Exception:
             state = "failed"
@@ -152,7 +152,7 @@ def document_png(request, public_id):
         return _refused(request, document, final_download_refusal(document))
     watermark = settings.LASTMILE_DRAFT_WATERMARK if final_download_refusal(document) else ""
     try:
-        name = render_pdf_cached(render_job_for_customisation(document, profile=Profile.DIGITAL, watermark=watermark))
+        name = render_pdf_cached(render_job_for_document(document, profile=Profile.DIGITAL, watermark=watermark))
     except RenderError as exc:
         return render(request, "portal/pages/render_failed.html", {"document": document, "error": exc}, status=422)
     with open_cached_pdf(name) as handle:

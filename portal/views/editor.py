@@ -15,15 +15,15 @@ from approvals.selectors import documents_visible_to
 from approvals.services import DecisionConflict, document_create, document_update, document_withdraw
 from brand.services import user_image_upload
 from templates_lib.revisions import template_at_revision
-from templates_lib.selectors import customisations_for_user, templates_for_user
-from templates_lib.services.customisations import (
-    CustomisationError,
+from templates_lib.selectors import documents_editable_by, templates_for_user
+from templates_lib.services.documents import (
     DocumentFrozenError,
-    customisation_queue_render,
+    DocumentValuesError,
     default_title,
+    document_queue_render,
 )
 from templates_lib.services.render import Profile, render_collateral_html
-from templates_lib.services.validation import customisation_values_clean
+from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ..editor import UPLOAD_SUFFIX, TitleForm, editor_fields, preview_values, submitted_values
@@ -115,13 +115,13 @@ def _save(request, *, template, pinned, document=None):
                 if request.POST.get("withdraw_and_save") == "1":
                     _withdraw_quietly(request, document)
                 revision_before = document.latest_revision_id
-                document_update(customisation=document, values=raw, title=title)
+                document_update(document=document, values=raw, title=title)
                 changed = document.latest_revision_id != revision_before
             level, text = after_save_message(document, created=created, changed=changed)
             getattr(messages, level)(request, text)
-            customisation_queue_render(customisation=document)
+            document_queue_render(document=document)
             return redirect("portal:document-edit", document.public_id)
-        except CustomisationError as exc:
+        except DocumentValuesError as exc:
             errors = exc.errors
         except DocumentFrozenError as exc:
             return _render_editor(
@@ -170,7 +170,7 @@ def template_personalise(request, public_id):
 @login_required
 def document_edit(request, public_id):
     """The owner edits; colleagues it is shared with, their partner manager and analysts see it read-only."""
-    document = customisations_for_user(request.user).filter(public_id=public_id).first()
+    document = documents_editable_by(request.user).filter(public_id=public_id).first()
     if document is None:
         if request.method != "GET":
             raise Http404
@@ -208,7 +208,7 @@ def _document_read_only(request, public_id):
 def _preview(request, pinned, *, check_fit: bool):
     submitted = submitted_values(pinned, request.POST)
     token_context = TokenContext(user=request.user)
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=pinned, submitted=submitted, token_context=token_context, check_fit=check_fit
     )
     fields = editor_fields(
@@ -237,5 +237,5 @@ def template_preview(request, public_id):
 @login_required
 @require_POST
 def document_preview(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     return _preview(request, document.pinned_template(), check_fit=request.GET.get("fit") == "1")

@@ -6,16 +6,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from approvals import services as approvals
-from templates_lib.selectors import customisations_for_user
+from templates_lib.selectors import documents_editable_by
 from templates_lib.services.lifecycle import LifecycleError
 
 
 @login_required
 @require_POST
 def document_upgrade(request, public_id):
-    document = get_object_or_404(customisations_for_user(request.user), public_id=public_id)
+    document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
     try:
-        result = approvals.document_upgrade(customisation=document, user=request.user)
+        result = approvals.document_upgrade(document=document, user=request.user)
     except LifecycleError as exc:
         messages.error(request, str(exc))
         return redirect("portal:document-edit", document.public_id)

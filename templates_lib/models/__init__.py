@@ -1,13 +1,13 @@
-from .customisation import ApprovalState, Customisation, CustomisationQuerySet
-from .grants import CustomisationUserGrant, TemplateGroupGrant
+from .document import ApprovalState, CollateralDocument, DocumentQuerySet
+from .grants import DocumentUserGrant, TemplateGroupGrant
 from .template import CollateralTemplate, Orientation, PageSize, TemplateField, TemplateTag
 
 __all__ = [
     "ApprovalState",
     "CollateralTemplate",
-    "Customisation",
-    "CustomisationQuerySet",
-    "CustomisationUserGrant",
+    "CollateralDocument",
+    "DocumentQuerySet",
+    "DocumentUserGrant",
     "TemplateGroupGrant",
     "Orientation",
     "PageSize",

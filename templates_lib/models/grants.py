@@ -12,7 +12,7 @@ class TemplateGroupGrant(GroupObjectPermissionBase):
     content_object = models.ForeignKey("templates_lib.CollateralTemplate", on_delete=models.CASCADE)
 
 
-class CustomisationUserGrant(UserObjectPermissionBase):
+class DocumentUserGrant(UserObjectPermissionBase):
     """A document shared with a colleague."""
 
-    content_object = models.ForeignKey("templates_lib.Customisation", on_delete=models.CASCADE)
+    content_object = models.ForeignKey("templates_lib.CollateralDocument", on_delete=models.CASCADE)

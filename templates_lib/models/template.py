@@ -56,8 +56,8 @@ class CollateralTemplate(
 ):
     """What a brand manager publishes: a layout, page format and an ordered set of fields.
 
-    Reps always work from a published revision; a customisation is pinned to the revision
-    it was made from (`Customisation.template_revision`).
+    Reps always work from a published revision; a document is pinned to the revision
+    it was made from (`CollateralDocument.template_revision`).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ApprovalState, CollateralTemplate, Customisation
+from ..models import ApprovalState, CollateralDocument, CollateralTemplate
 from ..revisions import template_at_revision
 from ..tokens import TokenContext
-from .validation import CleanResult, customisation_values_clean
+from .validation import CleanResult, document_values_clean
 
 REPLACEMENT_CHAIN_LIMIT = 5
 
@@ -168,7 +168,7 @@ def revision_changes(*, old, new) -> RevisionChanges:
     return changes
 
 
-def newer_template_revision(document: Customisation):
+def newer_template_revision(document: CollateralDocument):
     """The template's live revision when it is newer than the one the document is pinned to."""
     template = document.template
     if not template.live or template.live_revision_id is None:
@@ -182,7 +182,7 @@ def carried_values(*, old, new, values: dict[str, Any], owner=None) -> dict[str,
     """The document's values that move to `new`: those of fields still there and still the
     user's to set. A value the user left at the old revision's default is not carried, so the
     field takes the new revision's default (the brand team's current wording)."""
-    old_defaults = customisation_values_clean(
+    old_defaults = document_values_clean(
         template=old, submitted={}, token_context=TokenContext(user=owner), check_fit=False
     ).values
     editable = {tf.key for tf in new.editable_fields()}
@@ -209,7 +209,7 @@ def values_for_revision(
     submitted = dict(carried)
     dropped: list[DroppedValue] = []
     for _ in range(len(carried) + 1):
-        result = customisation_values_clean(
+        result = document_values_clean(
             template=new, submitted=submitted, token_context=TokenContext(user=owner), check_fit=check_fit
         )
         if result.is_valid:
@@ -225,7 +225,7 @@ def values_for_revision(
 
 @dataclass
 class UpgradeResult:
-    document: Customisation
+    document: CollateralDocument
     from_revision_id: int
     to_revision_id: int
     dropped: list[DroppedValue]
@@ -237,7 +237,7 @@ class UpgradeResult:
 
 
 @transaction.atomic
-def customisation_upgrade(*, customisation: Customisation, user) -> UpgradeResult:
+def document_row_upgrade(*, document: CollateralDocument, user) -> UpgradeResult:
     """Move a document to its template's live revision.
 
     Values of fields that still exist and are still the user's to set are carried over and
@@ -249,9 +249,9 @@ def customisation_upgrade(*, customisation: Customisation, user) -> UpgradeResul
     Raises PermissionDenied for anyone but the owner, and LifecycleError while the document
     is in review, when its template is retired or expired, or when it is already up to date."""
     document = (
-        Customisation.objects.select_for_update(of=("self",))
+        CollateralDocument.objects.select_for_update(of=("self",))
         .select_related("template", "owner", "template_revision")
-        .get(pk=customisation.pk)
+        .get(pk=document.pk)
     )
     if document.owner_id != user.pk or document.deleted_at is not None:
         raise PermissionDenied

@@ -93,15 +93,15 @@ def _keyable(value):
     return value
 
 
-def render_job_for_customisation(customisation, *, profile: str, watermark: str = "") -> RenderJob:
-    owner = customisation.owner
+def render_job_for_document(document, *, profile: str, watermark: str = "") -> RenderJob:
+    owner = document.owner
     return RenderJob(
-        template=customisation.pinned_template(),
-        revision_id=customisation.template_revision_id,
-        values=customisation.values,
+        template=document.pinned_template(),
+        revision_id=document.template_revision_id,
+        values=document.values,
         token_context=TokenContext(user=owner, organisation=owner.organisation),
         profile=profile,
-        title=customisation.title,
+        title=document.title,
         author=owner.get_full_name() or owner.get_username(),
         watermark=watermark,
         brand=brand_snapshot(),

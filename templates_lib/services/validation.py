@@ -139,7 +139,7 @@ def default_value(tf) -> Any:
     return tf.default_text
 
 
-def customisation_values_clean(
+def document_values_clean(
     *,
     template,
     submitted: Mapping[str, Any],

@@ -37,7 +37,7 @@ def _decide(document, reviewer, decision, **kwargs):
 def journey(reviewed_template, rep, brand_manager):
     """A document through every step a rep and a brand manager can take."""
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_update(customisation=document, values={"subheadline": "Our better words"})
+    document_update(document=document, values={"subheadline": "Our better words"})
     document_submit(document, user=rep, note="For the Acme pitch")
     document_withdraw(document, user=rep)
     document_submit(document, user=rep)
@@ -48,7 +48,7 @@ def journey(reviewed_template, rep, brand_manager):
         comment="Nearly there",
         field_comments={"subheadline": "Say “forecast” instead"},
     )
-    document_update(customisation=document, values={"subheadline": "Our forecast words"})
+    document_update(document=document, values={"subheadline": "Our forecast words"})
     document_submit(document, user=rep)
     _decide(document, brand_manager, Decision.APPROVE, comment="Good")
     document.refresh_from_db()
@@ -58,7 +58,7 @@ def journey(reviewed_template, rep, brand_manager):
     response = rep_client.get(reverse("portal:document-pdf", args=[document.public_id]))
     assert response.status_code == 200
     publish_change(reviewed_template, headline="Close the quarter with confidence.")
-    document_upgrade(customisation=document, user=rep)
+    document_upgrade(document=document, user=rep)
     return document
 
 
@@ -139,7 +139,7 @@ def test_automatic_approval_names_its_rules(analyst_client, reviewed_template, r
 
 def test_edit_shows_the_values_hash_and_a_readable_diff(analyst_client, reviewed_template, rep):
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_update(customisation=document, values={"subheadline": "Our better words"})
+    document_update(document=document, values={"subheadline": "Our better words"})
 
     response = analyst_client.get(reverse("approvals_admin:audit-document", args=[document.pk]))
 
@@ -178,7 +178,7 @@ def test_field_comments_and_notes_are_shown(analyst_client, reviewed_template, r
 
 def test_trail_filters_by_action(analyst_client, reviewed_template, rep):
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_update(customisation=document, values={"subheadline": "Our better words"})
+    document_update(document=document, values={"subheadline": "Our better words"})
 
     entries = _document_trail(analyst_client, document, action="lastmile.document.edited")
 
@@ -306,7 +306,7 @@ def test_partner_with_audit_permissions_is_still_refused(client, document, partn
     from django.contrib.auth.models import Permission
 
     partner_user.user_permissions.add(
-        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_customisation")
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_collateraldocument")
     )
     client.force_login(partner_user)
 

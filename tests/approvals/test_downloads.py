@@ -86,10 +86,10 @@ def test_final_pdf_is_refused_after_withdrawal(rep_client, pending_document, rep
 @pytest.mark.slow
 def test_draft_watermark_is_on_every_page_of_a_multi_page_document(client, db):
     from portal.demo.loader import load_demo
-    from templates_lib.models import Customisation
+    from templates_lib.models import CollateralDocument
 
     users = load_demo()["users"]
-    document = Customisation.objects.filter(owner=users["rep"], template__layout="casestudy").first()
+    document = CollateralDocument.objects.filter(owner=users["rep"], template__layout="casestudy").first()
     client.force_login(users["rep"])
 
     response = client.get(reverse("portal:document-draft-pdf", args=[document.public_id]))

@@ -47,7 +47,7 @@ def test_changes_requested_then_resubmitted(reviewed_template, rep, brand_manage
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.CHANGES_REQUESTED
 
-    document_update(customisation=document, values={"subheadline": "Short words"})
+    document_update(document=document, values={"subheadline": "Short words"})
     document.refresh_from_db()
     assert document.approval_state == ApprovalState.CHANGES_REQUESTED
     assert document_submit(document, user=rep) == ApprovalState.IN_REVIEW
@@ -87,11 +87,11 @@ def test_wagtails_own_workflow_emails_are_not_sent_for_documents(
 
 
 def test_approval_keeps_a_rename_made_while_in_review(reviewed_template, rep, brand_manager):
-    from templates_lib.services.customisations import customisation_rename
+    from templates_lib.services.documents import document_rename
 
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
     document_submit(document, user=rep)
-    customisation_rename(customisation=document, title="Renamed while waiting")
+    document_rename(document=document, title="Renamed while waiting")
     round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
     review_decide(task_state_id=round_.pk, reviewer=brand_manager, decision=Decision.APPROVE)
 
@@ -106,7 +106,7 @@ def test_deleting_a_document_in_review_withdraws_it(reviewed_template, rep, bran
     document_submit(document, user=rep)
     round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
 
-    document_delete(customisation=document, user=rep)
+    document_delete(document=document, user=rep)
 
     round_.refresh_from_db()
     assert round_.status == "cancelled"

@@ -117,7 +117,7 @@ def test_earlier_rounds_are_shown_with_outcome_reviewer_and_field_comments(brand
         field_comments={"subheadline": "Say forecasts you can defend"},
     )
     document = round_.document
-    document_update(customisation=document, values={"subheadline": "Forecasts our board trusts"})
+    document_update(document=document, values={"subheadline": "Forecasts our board trusts"})
     document_submit(document, user=rep)
     second = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
 

@@ -179,7 +179,7 @@ def test_edit_after_approval_of_an_unreviewed_field_stays_approved(reviewed_temp
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
     _approve(document, rep, brand_manager)
 
-    document_update(customisation=document, values={"subheadline": "Our words", "benefits": "One\nTwo"})
+    document_update(document=document, values={"subheadline": "Our words", "benefits": "One\nTwo"})
 
     assert _state(document) == ApprovalState.APPROVED
     assert _verdict(document, "subheadline").rule == Rule.APPROVED_BEFORE
@@ -189,7 +189,7 @@ def test_edit_after_approval_of_a_reviewed_field_needs_approval_again(reviewed_t
     document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
     _approve(document, rep, brand_manager)
 
-    document_update(customisation=document, values={"subheadline": "Other words"})
+    document_update(document=document, values={"subheadline": "Other words"})
 
     assert _state(document) == ApprovalState.NEEDS_APPROVAL
 
@@ -200,7 +200,7 @@ def test_the_approved_revision_stays_the_live_one_while_an_edit_waits(reviewed_t
     document.refresh_from_db()
     approved_revision = document.live_revision_id
 
-    document_update(customisation=document, values={"subheadline": "Other words"})
+    document_update(document=document, values={"subheadline": "Other words"})
 
     document.refresh_from_db()
     assert document.live_revision_id == approved_revision

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from brand.services import user_image_upload
-from templates_lib.services.validation import customisation_values_clean
+from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ..factories.accounts import UserFactory
@@ -58,7 +58,7 @@ def upload_template(db, brand_kit):
 def test_an_image_field_that_allows_uploads_accepts_the_users_own_upload(upload_template, rep):
     image = user_image_upload(user=rep, file=SimpleUploadedFile("me.png", png_bytes(), "image/png"))
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=upload_template.live_revision.as_object(),
         submitted={"side_image": image.pk},
         token_context=TokenContext(user=rep),
@@ -71,7 +71,7 @@ def test_an_image_field_that_allows_uploads_accepts_the_users_own_upload(upload_
 def test_another_users_upload_is_refused(upload_template, rep):
     theirs = user_image_upload(user=UserFactory(), file=SimpleUploadedFile("x.png", png_bytes(), "image/png"))
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=upload_template.live_revision.as_object(),
         submitted={"side_image": theirs.pk},
         token_context=TokenContext(user=rep),
@@ -84,7 +84,7 @@ def test_another_users_upload_is_refused(upload_template, rep):
 def test_uploads_are_refused_where_the_field_does_not_allow_them(onepager, rep):
     mine = user_image_upload(user=rep, file=SimpleUploadedFile("me.png", png_bytes(), "image/png"))
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=onepager.live_revision.as_object(),
         submitted={"side_image": mine.pk},
         token_context=TokenContext(user=rep),

@@ -8,9 +8,9 @@ import pytest
 
 from accounts.roles import Role
 from approvals.services import document_create
-from templates_lib.selectors import customisations_visible_to
+from templates_lib.selectors import documents_visible_without_review
 from templates_lib.services.audience import template_share
-from templates_lib.services.customisations import ShareError, customisation_share
+from templates_lib.services.documents import ShareError, document_share
 
 from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
 from ..factories.templates_lib import make_template
@@ -32,7 +32,7 @@ def world(brand_kit, roles):
 
 
 def visible(user, document) -> bool:
-    return customisations_visible_to(user).filter(pk=document.pk).exists()
+    return documents_visible_without_review(user).filter(pk=document.pk).exists()
 
 
 def test_the_owner_sees_their_document(world):
@@ -42,21 +42,21 @@ def test_the_owner_sees_their_document(world):
 def test_a_colleague_sees_it_only_once_it_is_shared(world):
     assert not visible(world["colleague"], world["document"])
 
-    customisation_share(customisation=world["document"], by=world["owner"], email="colleague@a.example")
+    document_share(document=world["document"], by=world["owner"], email="colleague@a.example")
 
     assert visible(world["colleague"], world["document"])
 
 
 def test_sharing_with_someone_in_another_organisation_is_refused_like_an_unknown_address(world):
     with pytest.raises(ShareError, match="Nobody in your organisation has that email address."):
-        customisation_share(customisation=world["document"], by=world["owner"], email="b@b.example")
+        document_share(document=world["document"], by=world["owner"], email="b@b.example")
 
     assert not visible(world["outsider"], world["document"])
 
 
 def test_only_the_owner_can_share(world):
     with pytest.raises(ShareError):
-        customisation_share(customisation=world["document"], by=world["colleague"], email="colleague@a.example")
+        document_share(document=world["document"], by=world["colleague"], email="colleague@a.example")
 
 
 def test_the_partner_manager_of_the_owners_organisation_sees_it(world):
@@ -64,7 +64,7 @@ def test_the_partner_manager_of_the_owners_organisation_sees_it(world):
 
 
 def test_another_organisation_never_sees_it_even_with_a_global_permission(world):
-    world["outsider"].user_permissions.add(Permission.objects.get(codename="view_customisation"))
+    world["outsider"].user_permissions.add(Permission.objects.get(codename="view_collateraldocument"))
 
     assert not visible(world["outsider"], world["document"])
 
@@ -78,7 +78,7 @@ def test_reps_do_not_see_partner_documents(world, rep):
 
 
 def test_a_shared_colleague_gets_a_read_only_page_and_can_download(client, world):
-    customisation_share(customisation=world["document"], by=world["owner"], email="colleague@a.example")
+    document_share(document=world["document"], by=world["owner"], email="colleague@a.example")
     client.force_login(world["colleague"])
 
     page = client.get(reverse("portal:document-edit", args=[world["document"].public_id]))
@@ -106,7 +106,7 @@ def test_share_through_the_portal(client, world):
 
 
 def test_the_shared_with_me_list(client, world):
-    customisation_share(customisation=world["document"], by=world["owner"], email="colleague@a.example")
+    document_share(document=world["document"], by=world["owner"], email="colleague@a.example")
     client.force_login(world["colleague"])
 
     response = client.get(reverse("portal:documents"), {"scope": "others"})
@@ -128,8 +128,8 @@ def test_an_internal_colleague_can_be_shared_with_but_not_a_partner(brand_kit, r
     partner_member(org, username="c1", email="c1@c.example")
     document = document_create(template=make_template(), owner=rep, values={}, check_fit=False)
 
-    customisation_share(customisation=document, by=rep, email="rep2@example.com")
+    document_share(document=document, by=rep, email="rep2@example.com")
     with pytest.raises(ShareError):
-        customisation_share(customisation=document, by=rep, email="c1@c.example")
+        document_share(document=document, by=rep, email="c1@c.example")
 
     assert visible(other_rep, document)

@@ -3,9 +3,9 @@ from django.urls import reverse
 import pytest
 
 from approvals.services import document_create
-from templates_lib.models import Customisation
+from templates_lib.models import CollateralDocument
 from templates_lib.services.render import Profile
-from templates_lib.services.render_cache import cached_pdf_name, render_job_for_customisation
+from templates_lib.services.render_cache import cached_pdf_name, render_job_for_document
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_rename_to_nothing_is_refused(rep_client, document):
 def test_duplicate_makes_a_copy_with_the_same_values_and_revision(rep_client, document, rep):
     rep_client.post(reverse("portal:document-duplicate", args=[document.public_id]))
 
-    copy = Customisation.objects.get(owner=rep, title="Fjord one-pager (copy)")
+    copy = CollateralDocument.objects.get(owner=rep, title="Fjord one-pager (copy)")
     assert copy.values == document.values
     assert copy.template_revision_id == document.template_revision_id
 
@@ -101,8 +101,8 @@ def test_saving_queues_the_final_render_so_the_download_is_cached(
             {"title": "Queued", "eyebrow": "For sales teams", "subheadline": "Hi"},
         )
 
-    document = Customisation.objects.get(owner=rep)
-    assert cached_pdf_name(render_job_for_customisation(document, profile=Profile.PRINT))
+    document = CollateralDocument.objects.get(owner=rep)
+    assert cached_pdf_name(render_job_for_document(document, profile=Profile.PRINT))
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from approvals.services import document_create
-from templates_lib.models import Customisation
+from templates_lib.models import CollateralDocument
 
 from ..factories.accounts import UserFactory
 from ..factories.brand import png_bytes
@@ -49,7 +49,7 @@ def test_the_editor_shows_editable_token_and_locked_fields(rep_client, onepager,
 def test_saving_creates_a_document_pinned_to_the_live_revision(rep_client, onepager, rep):
     response = rep_client.post(reverse("portal:template-personalise", args=[onepager.public_id]), _form())
 
-    document = Customisation.objects.get(owner=rep)
+    document = CollateralDocument.objects.get(owner=rep)
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:document-edit", args=[document.public_id])
     assert document.template_revision_id == onepager.live_revision_id
@@ -60,7 +60,7 @@ def test_saving_creates_a_document_pinned_to_the_live_revision(rep_client, onepa
 def test_a_crafted_value_for_a_locked_field_is_ignored(rep_client, onepager, rep):
     rep_client.post(reverse("portal:template-personalise", args=[onepager.public_id]), _form(headline="50% off"))
 
-    document = Customisation.objects.get(owner=rep)
+    document = CollateralDocument.objects.get(owner=rep)
     assert "headline" not in document.values
 
 
@@ -75,7 +75,7 @@ def test_an_over_limit_value_is_refused_with_everything_typed_kept(rep_client, o
     assert "x" * 81 in response.text
     assert "Kept bullet one" in response.text
     assert "Kept title" in response.text
-    assert not Customisation.objects.filter(owner=rep).exists()
+    assert not CollateralDocument.objects.filter(owner=rep).exists()
 
 
 def test_a_choice_outside_the_variants_is_refused(rep_client, onepager, rep):
@@ -158,7 +158,7 @@ def test_an_uploaded_image_becomes_the_fields_value(rep_client, upload_template,
         reverse("portal:template-personalise", args=[upload_template.public_id]), _form(side_image__upload=upload)
     )
 
-    document = Customisation.objects.get(owner=rep)
+    document = CollateralDocument.objects.get(owner=rep)
     image = get_image_model().objects.get(pk=document.values["side_image"])
     assert image.uploaded_by_user == rep
     assert image.collection.name == "User uploads"
@@ -186,7 +186,7 @@ def test_a_bad_upload_is_refused_with_a_clear_error_and_nothing_stored(
     assert response.status_code == 422
     assert message in response.text
     assert not get_image_model().objects.filter(uploaded_by_user=rep).exists()
-    assert not Customisation.objects.filter(owner=rep).exists()
+    assert not CollateralDocument.objects.filter(owner=rep).exists()
 
 
 def test_a_too_large_upload_is_refused(rep_client, upload_template, rep, settings):

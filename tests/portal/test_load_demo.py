@@ -7,7 +7,7 @@ import pytest
 
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
-from templates_lib.models import CollateralTemplate, Customisation
+from templates_lib.models import CollateralDocument, CollateralTemplate
 
 pytestmark = pytest.mark.slow
 
@@ -35,13 +35,13 @@ def test_demo_publishes_templates_of_every_kind_and_lock_mode(demo):
 
 
 def test_demo_can_be_loaded_twice_without_duplicates(demo):
-    counts = (CollateralTemplate.objects.count(), Customisation.objects.count(), get_user_model().objects.count())
+    counts = (CollateralTemplate.objects.count(), CollateralDocument.objects.count(), get_user_model().objects.count())
 
     call_command("load_demo", stdout=io.StringIO())
 
     assert (
         CollateralTemplate.objects.count(),
-        Customisation.objects.count(),
+        CollateralDocument.objects.count(),
         get_user_model().objects.count(),
     ) == counts
 

@@ -25,7 +25,7 @@ from approvals.services import (
 )
 from templates_lib.models import ApprovalState, CollateralTemplate
 from templates_lib.selectors import templates_for_user
-from templates_lib.services.customisations import TemplateNotPublishedError
+from templates_lib.services.documents import TemplateNotPublishedError
 from templates_lib.services.lifecycle import LifecycleError, template_reinstate, template_retire
 from templates_lib.services.render import Profile, render_collateral_html
 from templates_lib.tokens import TokenContext
@@ -225,7 +225,7 @@ def test_retired_template_cannot_be_personalised(onepager, brand_manager, rep, r
     assert crafted.status_code == 404
     with pytest.raises(TemplateNotPublishedError):
         document_create(template=onepager, owner=rep, values={})
-    assert not onepager.customisations.exists()
+    assert not onepager.documents.exists()
 
 
 def test_publishing_an_older_revision_keeps_the_template_retired(onepager, brand_manager):
@@ -298,7 +298,7 @@ def test_final_download_of_an_expired_templates_document_is_refused(document, on
 def test_upgrade_carries_values_and_takes_locked_content_from_the_new_revision(document, onepager, rep):
     publish_change(onepager, headline="Close the quarter with confidence.")
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert document.template_revision_id == onepager.live_revision_id
@@ -313,7 +313,7 @@ def test_value_left_at_the_old_default_takes_the_new_default(onepager, rep):
     document = document_create(template=onepager, owner=rep, values={})
     publish_change(onepager, subheadline="Forecasts your board believes.")
 
-    document_upgrade(customisation=document, user=rep)
+    document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert document.values["subheadline"] == "Forecasts your board believes."
@@ -322,7 +322,7 @@ def test_value_left_at_the_old_default_takes_the_new_default(onepager, rep):
 def test_value_that_no_longer_passes_is_dropped_to_the_new_default_and_reported(document, onepager, rep):
     publish_fields(onepager, subheadline={"max_chars": 12, "default_text": "Plan better."})
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert [value.key for value in result.dropped] == ["subheadline"]
@@ -336,7 +336,7 @@ def test_upgrade_is_audited_with_both_revisions(document, onepager, rep):
     old_revision = document.template_revision_id
     publish_change(onepager, headline="Close the quarter with confidence.")
 
-    document_upgrade(customisation=document, user=rep)
+    document_upgrade(document=document, user=rep)
 
     entry = ModelLogEntry.objects.for_instance(document).get(action="lastmile.document.upgraded")
     assert entry.user == rep
@@ -350,7 +350,7 @@ def test_upgraded_document_with_default_values_is_approved_again_by_the_rules(br
     document = document_create(template=template, owner=rep, values={})
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert result.is_approved
@@ -367,7 +367,7 @@ def test_upgraded_document_keeps_reviewed_text_that_was_approved(brand_kit, rep,
     review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     assert result.is_approved
     assert result.document.values["subheadline"] == "Our own words"
@@ -378,7 +378,7 @@ def test_upgraded_document_with_unapproved_reviewed_text_needs_approval(brand_ki
     document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
     publish_change(template, headline="Close the quarter with confidence.")
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert not result.is_approved
@@ -394,7 +394,7 @@ def test_upgrade_is_refused_while_the_document_is_in_review(brand_kit, rep):
     publish_change(template, headline="Close the quarter with confidence.")
 
     with pytest.raises(LifecycleError, match="Withdraw it first"):
-        document_upgrade(customisation=document, user=rep)
+        document_upgrade(document=document, user=rep)
 
     document.refresh_from_db()
     assert document.template_revision_id == old_revision
@@ -407,7 +407,7 @@ def test_upgrade_is_possible_again_after_withdrawing(brand_kit, rep):
     publish_change(template, headline="Close the quarter with confidence.")
     document_withdraw(document, user=rep)
 
-    result = document_upgrade(customisation=document, user=rep)
+    result = document_upgrade(document=document, user=rep)
 
     assert result.document.template_revision_id == template.live_revision_id
 
@@ -417,7 +417,7 @@ def test_upgrade_is_refused_to_other_users(document, onepager, partner_user):
     publish_change(onepager, headline="Close the quarter with confidence.")
 
     with pytest.raises(PermissionDenied):
-        document_upgrade(customisation=document, user=partner_user)
+        document_upgrade(document=document, user=partner_user)
 
     document.refresh_from_db()
     assert document.template_revision_id == old_revision
@@ -428,12 +428,12 @@ def test_upgrade_is_refused_for_a_retired_template(document, onepager, brand_man
     template_retire(template=onepager, user=brand_manager)
 
     with pytest.raises(LifecycleError, match="retired"):
-        document_upgrade(customisation=document, user=rep)
+        document_upgrade(document=document, user=rep)
 
 
 def test_upgrade_is_refused_when_already_up_to_date(document, rep):
     with pytest.raises(LifecycleError, match="already uses the latest version"):
-        document_upgrade(customisation=document, user=rep)
+        document_upgrade(document=document, user=rep)
 
 
 def test_owner_sees_what_a_newer_version_changes(document, onepager, rep):

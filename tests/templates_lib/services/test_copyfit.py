@@ -1,10 +1,10 @@
 import pytest
 
 from approvals.services import document_create
-from templates_lib.services.customisations import CustomisationError
+from templates_lib.services.documents import DocumentValuesError
 from templates_lib.services.publishing import TemplatePublishError, template_publish, template_publish_problems
 from templates_lib.services.render import RenderError, render_collateral_pdf
-from templates_lib.services.validation import customisation_values_clean
+from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ...factories.templates_lib import default_fields, make_template
@@ -26,7 +26,7 @@ def roomy(db, brand_kit):
 
 
 def test_text_that_overflows_its_box_is_an_error_on_its_field(roomy, rep):
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=roomy, submitted={"subheadline": LONG[:400]}, token_context=TokenContext(user=rep)
     )
 
@@ -38,14 +38,14 @@ def test_text_that_overflows_its_box_is_an_error_on_its_field(roomy, rep):
 
 def test_the_overflow_estimate_grows_with_the_excess(roomy, rep):
     def excess(text):
-        result = customisation_values_clean(template=roomy, submitted={"subheadline": text}, token_context=None)
+        result = document_values_clean(template=roomy, submitted={"subheadline": text}, token_context=None)
         return int(result.errors["subheadline"][0].split("about ")[1].split(" ")[0])
 
     assert excess(LONG[:400]) > excess(LONG[:250])
 
 
 def test_text_that_fits_has_no_copyfit_error(roomy, rep):
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=roomy, submitted={"subheadline": "Short and sweet."}, token_context=TokenContext(user=rep)
     )
 
@@ -55,11 +55,11 @@ def test_text_that_fits_has_no_copyfit_error(roomy, rep):
 def test_an_overflowing_document_is_not_saved(db, brand_kit, rep):
     template = make_template(fields=_roomy_subheadline_fields())
 
-    with pytest.raises(CustomisationError) as error:
+    with pytest.raises(DocumentValuesError) as error:
         document_create(template=template, owner=rep, values={"subheadline": LONG[:400]})
 
     assert "subheadline" in error.value.errors
-    assert not rep.customisations.exists()
+    assert not rep.documents.exists()
 
 
 def test_the_renderer_refuses_to_deliver_a_clipped_pdf(roomy, rep):

@@ -14,10 +14,10 @@ import tinyhtml5
 
 from approvals.services import document_create
 from templates_lib.fetcher import ProjectFilesFetcher
-from templates_lib.models import Customisation
-from templates_lib.services.customisations import CustomisationError
+from templates_lib.models import CollateralDocument
+from templates_lib.services.documents import DocumentValuesError
 from templates_lib.services.render import render_collateral_html, render_collateral_pdf
-from templates_lib.services.validation import customisation_values_clean
+from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ... import pdf as pdfread
@@ -76,13 +76,13 @@ def _subheadline(html: str):
 
 @pytest.mark.parametrize("payload", PLAIN_TEXT_PAYLOADS)
 def test_markup_in_a_plain_text_field_prints_as_literal_text_and_fetches_nothing(onepager, rep, fetched_urls, payload):
-    customisation = document_create(template=onepager, owner=rep, values={"subheadline": payload})
+    document = document_create(template=onepager, owner=rep, values={"subheadline": payload})
 
     pdf = render_collateral_pdf(
-        template=customisation.pinned_template(), values=customisation.values, token_context=TokenContext(user=rep)
+        template=document.pinned_template(), values=document.values, token_context=TokenContext(user=rep)
     )
 
-    assert customisation.values["subheadline"] == payload
+    assert document.values["subheadline"] == payload
     assert _squash(payload) in _squash(pdfread.text(pdf))
     assert [url for url in fetched_urls if any(host in url for host in FORBIDDEN_HOSTS)] == []
     assert b"/EmbeddedFile" not in pdf
@@ -130,7 +130,7 @@ RICH_TEXT_ATTACKS = {
 def test_markup_outside_a_rich_text_fields_formatting_is_a_field_error(onepager, rep, payload, tag):
     template = onepager.live_revision.as_object()
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=template, submitted={"body": payload}, token_context=TokenContext(user=rep), check_fit=False
     )
 
@@ -139,18 +139,18 @@ def test_markup_outside_a_rich_text_fields_formatting_is_a_field_error(onepager,
     assert "body" not in result.values
 
 
-def test_a_rich_text_attack_stores_no_customisation(onepager, rep):
-    with pytest.raises(CustomisationError) as raised:
+def test_a_rich_text_attack_stores_no_document(onepager, rep):
+    with pytest.raises(DocumentValuesError) as raised:
         document_create(template=onepager, owner=rep, values={"body": "<p>Hi<script>alert(1)</script></p>"})
 
     assert "body" in raised.value.errors
-    assert not Customisation.objects.filter(owner=rep).exists()
+    assert not CollateralDocument.objects.filter(owner=rep).exists()
 
 
 def test_bold_in_a_bold_only_rich_text_field_is_accepted(onepager, rep):
     template = onepager.live_revision.as_object()
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=template,
         submitted={"body": "<p>Our <b>bold</b> story.</p>"},
         token_context=TokenContext(user=rep),
@@ -164,7 +164,7 @@ def test_bold_in_a_bold_only_rich_text_field_is_accepted(onepager, rep):
 def test_attributes_on_allowed_rich_text_tags_are_dropped(onepager, rep):
     template = onepager.live_revision.as_object()
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=template,
         submitted={"body": '<p><b style="background:url(http://169.254.169.254/)" onclick="x()">Hi</b></p>'},
         token_context=TokenContext(user=rep),
@@ -186,7 +186,7 @@ def links_template(db, brand_kit):
 def test_a_link_to_an_unsafe_scheme_is_a_field_error_even_where_links_are_allowed(links_template, rep, href):
     template = links_template.live_revision.as_object()
 
-    result = customisation_values_clean(
+    result = document_values_clean(
         template=template,
         submitted={"body": f'<p><a href="{href}">Book</a></p>'},
         token_context=TokenContext(user=rep),

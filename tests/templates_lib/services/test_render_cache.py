@@ -4,7 +4,7 @@ from approvals.services import document_create
 from brand.models import BrandColour
 from templates_lib.services import render_cache
 from templates_lib.services.render import Profile
-from templates_lib.services.render_cache import render_job_for_customisation, render_pdf_cached, renders_storage
+from templates_lib.services.render_cache import render_job_for_document, render_pdf_cached, renders_storage
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,8 @@ def render_calls(monkeypatch):
 
 
 def test_a_repeat_of_an_unchanged_document_does_no_rendering(document, render_calls):
-    first = render_pdf_cached(render_job_for_customisation(document, profile=Profile.PRINT))
-    second = render_pdf_cached(render_job_for_customisation(document, profile=Profile.PRINT))
+    first = render_pdf_cached(render_job_for_document(document, profile=Profile.PRINT))
+    second = render_pdf_cached(render_job_for_document(document, profile=Profile.PRINT))
 
     assert first == second
     assert len(render_calls) == 1
@@ -37,29 +37,29 @@ def test_a_repeat_of_an_unchanged_document_does_no_rendering(document, render_ca
 
 
 def test_changed_values_make_a_new_render(document, render_calls):
-    render_pdf_cached(render_job_for_customisation(document, profile=Profile.PRINT))
+    render_pdf_cached(render_job_for_document(document, profile=Profile.PRINT))
     document.values = {**document.values, "subheadline": "New words"}
 
-    render_pdf_cached(render_job_for_customisation(document, profile=Profile.PRINT))
+    render_pdf_cached(render_job_for_document(document, profile=Profile.PRINT))
 
     assert len(render_calls) == 2
 
 
 def test_token_data_is_part_of_the_key(document):
-    before = render_job_for_customisation(document, profile=Profile.PRINT).key
+    before = render_job_for_document(document, profile=Profile.PRINT).key
     document.owner.phone = "+1 555 0100"
 
-    after = render_job_for_customisation(document, profile=Profile.PRINT).key
+    after = render_job_for_document(document, profile=Profile.PRINT).key
 
     assert before != after
 
 
 def test_a_brand_kit_change_is_rendered_in_the_new_colour_not_served_from_cache(document, brand_kit):
-    old_job = render_job_for_customisation(document, profile=Profile.DIGITAL)
+    old_job = render_job_for_document(document, profile=Profile.DIGITAL)
     old_name = render_pdf_cached(old_job)
     BrandColour.objects.filter(brand_kit=brand_kit, role="primary").update(hex="#AA0011")
 
-    new_job = render_job_for_customisation(document, profile=Profile.DIGITAL)
+    new_job = render_job_for_document(document, profile=Profile.DIGITAL)
     new_name = render_pdf_cached(new_job)
 
     assert new_name != old_name
@@ -71,14 +71,14 @@ def test_a_brand_kit_change_is_rendered_in_the_new_colour_not_served_from_cache(
 
 
 def test_the_print_and_digital_profiles_are_cached_separately(document):
-    print_key = render_job_for_customisation(document, profile=Profile.PRINT).key
-    digital_key = render_job_for_customisation(document, profile=Profile.DIGITAL).key
+    print_key = render_job_for_document(document, profile=Profile.PRINT).key
+    digital_key = render_job_for_document(document, profile=Profile.DIGITAL).key
 
     assert print_key != digital_key
 
 
 def test_a_failed_write_leaves_no_file_under_the_key(document, monkeypatch):
-    job = render_job_for_customisation(document, profile=Profile.PRINT)
+    job = render_job_for_document(document, profile=Profile.PRINT)
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
@@ -95,8 +95,8 @@ def test_a_failed_write_leaves_no_file_under_the_key(document, monkeypatch):
 
 
 def test_the_background_task_renders_into_the_cache(document):
-    from templates_lib.tasks import render_customisation_pdf
+    from templates_lib.tasks import render_document_pdf
 
-    result = render_customisation_pdf.enqueue(document.pk, Profile.PRINT)
+    result = render_document_pdf.enqueue(document.pk, Profile.PRINT)
 
     assert renders_storage().exists(result.return_value)

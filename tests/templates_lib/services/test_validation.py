@@ -1,6 +1,6 @@
 import pytest
 
-from templates_lib.services.validation import customisation_values_clean
+from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ...factories.brand import ImageFactory, collection
@@ -8,7 +8,7 @@ from ...factories.templates_lib import HEADLINE, default_fields, make_template
 
 
 def clean(template, user=None, **submitted):
-    return customisation_values_clean(
+    return document_values_clean(
         template=template.live_revision.as_object(),
         submitted=submitted,
         token_context=TokenContext(user=user),

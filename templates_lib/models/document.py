@@ -24,7 +24,7 @@ class ApprovalState(models.TextChoices):
     APPROVED = "approved", "Approved"
 
 
-class CustomisationQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
@@ -32,7 +32,7 @@ class CustomisationQuerySet(models.QuerySet):
         return self.alive().filter(owner=user)
 
 
-class Customisation(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
+class CollateralDocument(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixin, models.Model):
     """Owned by one user, pinned to the template revision it was made from.
 
     `values` holds only what the user chose or wrote, keyed by field key; locked and
@@ -43,10 +43,8 @@ class Customisation(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixi
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customisations")
-    template = models.ForeignKey(
-        "templates_lib.CollateralTemplate", on_delete=models.PROTECT, related_name="customisations"
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents")
+    template = models.ForeignKey("templates_lib.CollateralTemplate", on_delete=models.PROTECT, related_name="documents")
     template_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     values = models.JSONField(default=dict, blank=True)
@@ -59,7 +57,7 @@ class Customisation(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixi
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CustomisationQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     # Fields that belong to the row rather than to a version of its content: publishing an older
     # revision must not undo a rename, a delete or the approval state.
@@ -69,8 +67,8 @@ class Customisation(RowFieldsMixin, WorkflowMixin, DraftStateMixin, RevisionMixi
         ordering = ["-updated_at"]
         verbose_name = "document"
         indexes = [
-            models.Index(fields=["owner", "-updated_at"], name="customisation_owner_recent"),
-            models.Index(fields=["approval_state"], name="customisation_approval"),
+            models.Index(fields=["owner", "-updated_at"], name="document_owner_recent"),
+            models.Index(fields=["approval_state"], name="document_approval_state"),
         ]
 
     def __str__(self) -> str:
