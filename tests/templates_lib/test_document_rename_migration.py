@@ -50,9 +50,7 @@ def _snapshot() -> dict:
         "log_entries": sorted(
             ModelLogEntry.objects.filter(content_type=document_type).values_list("pk", "object_id", "action")
         ),
-        "grants": sorted(
-            DocumentUserGrant.objects.values_list("user_id", "content_object_id", "permission__codename")
-        ),
+        "grants": sorted(DocumentUserGrant.objects.values_list("user_id", "content_object_id", "permission__codename")),
         "analyst_permissions": sorted(analysts.permissions.values_list("pk", "codename")),
     }
 
