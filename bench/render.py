@@ -45,15 +45,11 @@ def bench_document(label, document, warm_runs: int) -> None:
     from weasyprint import HTML
 
     from templates_lib.fetcher import ASSET_ORIGIN, ProjectFilesFetcher
-    from templates_lib.services.render import (
-        Profile,
-        _font_config_for,
-        layout_pdf_document,
-        render_collateral_html,
-        render_collateral_pdf,
-        write_pdf,
-    )
-    from templates_lib.services.render_cache import render_job_for_document
+    from templates_lib.rendering.cache import render_job_for_document
+    from templates_lib.rendering.engine import _font_config_for, layout_pdf_document, write_pdf
+    from templates_lib.rendering.html import render_collateral_html
+    from templates_lib.rendering.pdf import render_collateral_pdf
+    from templates_lib.rendering.profile import Profile
 
     job = render_job_for_document(document, profile=Profile.PRINT)
 
@@ -105,11 +101,9 @@ def main() -> None:
     setup_with_demo()
 
     from templates_lib.models import CollateralDocument
-    from templates_lib.services.render import (
-        Profile,
-        render_collateral_pdf,
-    )
-    from templates_lib.services.render_cache import render_job_for_document
+    from templates_lib.rendering.cache import render_job_for_document
+    from templates_lib.rendering.pdf import render_collateral_pdf
+    from templates_lib.rendering.profile import Profile
 
     print(f"Lastmile render benchmark ({os.cpu_count()} cores, WeasyPrint {__import__('weasyprint').__version__})")
     documents = {c.template.title: c for c in CollateralDocument.objects.select_related("template", "owner")}

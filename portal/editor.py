@@ -12,7 +12,7 @@ from wagtail.images import get_image_model
 
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
-from templates_lib.services.render import resolve_values
+from templates_lib.rendering.html import resolve_values
 from templates_lib.services.validation import CONTROL_CHARS, CleanResult, default_value
 from templates_lib.tokens import NameInsteadOfLogo, TokenContext
 
@@ -84,7 +84,7 @@ class EditorField:
 
     @property
     def length(self) -> int:
-        from templates_lib.services.sanitise import rich_text_plain
+        from templates_lib.rich_text import rich_text_plain
 
         text = "" if self.value is None else str(self.value)
         return len(rich_text_plain(text)) if self.is_rich else len(text)

@@ -2,8 +2,9 @@
 
 from django_tasks import task
 
+from templates_lib.rendering.cache import render_job_for_document, render_pdf_cached
+
 from .models import CollateralDocument
-from .services.render_cache import render_job_for_document, render_pdf_cached
 
 
 @task()

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
@@ -9,6 +10,14 @@ from django.utils.functional import cached_property
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+)
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import StatusTagColumn
 from wagtail.admin.widgets.button import Button
@@ -113,6 +122,29 @@ class CollateralTemplateViewSet(SnippetViewSet):
     index_view_class = CollateralTemplateIndexView
     edit_view_class = CollateralTemplateEditView
     edit_template_name = "templates_lib/admin/template_edit.html"
+    # The edit form belongs to the admin, not to the model: models sit below their admin forms.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("layout"),
+            FieldRowPanel([FieldPanel("page_size"), FieldPanel("orientation")], heading="Page format"),
+            FieldPanel("print_bleed"),
+            MultiFieldPanel([FieldPanel("tags"), FieldPanel("keywords")], heading="Finding it"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("audience_internal"),
+                    FieldPanel("audience_regions", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("audience_tiers", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("shared_organisations"),
+                ],
+                heading="Audience",
+            ),
+            InlinePanel("fields", heading="Fields", label="Field"),
+            PublishingPanel(),
+        ],
+        base_form_class=CollateralTemplateForm,
+    )
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(retire_url_name=self.get_url_name("retire"), **kwargs)

@@ -13,10 +13,10 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.models import TaskState
 
+from templates_lib.rendering.cache import open_cached_pdf, render_job_for_document, render_pdf_cached
+from templates_lib.rendering.engine import RenderError, pdf_page_count, pdf_page_png
+from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
-from templates_lib.services.render import Profile, RenderError
-from templates_lib.services.render_cache import open_cached_pdf, render_job_for_document, render_pdf_cached
-from templates_lib.services.thumbnails import pdf_page_count, pdf_page_png
 
 from ..forms import ReviewDecisionForm
 from ..models import ReviewOutcome

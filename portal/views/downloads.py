@@ -12,15 +12,10 @@ from django.views.decorators.http import require_GET
 from approvals.audit import audit_document
 from approvals.selectors import documents_visible_to
 from approvals.services import final_download_refusal
+from templates_lib.rendering.cache import cached_pdf_name, open_cached_pdf, render_job_for_document, render_pdf_cached
+from templates_lib.rendering.engine import RenderError, pdf_page_png
+from templates_lib.rendering.profile import Profile
 from templates_lib.services.lifecycle import usable_replacement
-from templates_lib.services.render import Profile, RenderError
-from templates_lib.services.render_cache import (
-    cached_pdf_name,
-    open_cached_pdf,
-    render_job_for_document,
-    render_pdf_cached,
-)
-from templates_lib.services.thumbnails import pdf_page_png
 from templates_lib.tasks import render_document_pdf
 
 SESSION_KEY = "render-tasks"

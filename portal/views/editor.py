@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from approvals.selectors import documents_visible_to
 from approvals.services import DecisionConflict, document_create, document_update, document_withdraw
 from brand.services import user_image_upload
+from templates_lib.rendering.html import render_collateral_html
+from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
 from templates_lib.selectors import documents_editable_by, templates_for_user
 from templates_lib.services.documents import (
@@ -22,7 +24,6 @@ from templates_lib.services.documents import (
     default_title,
     document_queue_render,
 )
-from templates_lib.services.render import Profile, render_collateral_html
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 

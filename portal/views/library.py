@@ -6,9 +6,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from templates_lib.layouts import Kind
+from templates_lib.rendering.engine import pdf_page_count
+from templates_lib.rendering.thumbnails import template_page_png, template_preview_pdf
 from templates_lib.revisions import template_at_revision
 from templates_lib.selectors import library_tags, template_library, templates_for_user
-from templates_lib.services.thumbnails import pdf_page_count, template_page_png, template_preview_pdf
 
 from ..presenters import TemplateCard, customisable_summary
 

@@ -3,7 +3,6 @@
 import uuid
 from functools import cached_property
 
-from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -13,7 +12,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import (
     Collection,
     DraftStateMixin,
@@ -25,7 +24,6 @@ from wagtail.models import (
 from wagtail.search import index
 
 from ..field_locks import Formatting, LockMode, is_user_editable
-from ..forms import CollateralTemplateForm
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
 from ..tokens import token_choices
 from .row_fields import RowFieldsMixin
@@ -96,27 +94,6 @@ class CollateralTemplate(
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    base_form_class = CollateralTemplateForm
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("description"),
-        FieldPanel("layout"),
-        FieldRowPanel([FieldPanel("page_size"), FieldPanel("orientation")], heading="Page format"),
-        FieldPanel("print_bleed"),
-        MultiFieldPanel([FieldPanel("tags"), FieldPanel("keywords")], heading="Finding it"),
-        MultiFieldPanel(
-            [
-                FieldPanel("audience_internal"),
-                FieldPanel("audience_regions", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("audience_tiers", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("shared_organisations"),
-            ],
-            heading="Audience",
-        ),
-        InlinePanel("fields", heading="Fields", label="Field"),
-        PublishingPanel(),
-    ]
 
     search_fields = [
         index.SearchField("title", boost=3),
@@ -194,7 +171,7 @@ class CollateralTemplate(
     default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
-        from ..services.render import render_template_preview
+        from templates_lib.rendering.pdf import render_template_preview
 
         output = render_template_preview(template=self, as_pdf=mode_name == "pdf")
         if mode_name == "pdf":

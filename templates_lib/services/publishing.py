@@ -2,9 +2,10 @@
 
 from django.db import transaction
 
+from templates_lib.rendering.copyfit import copyfit_errors
+
 from ..field_locks import LockMode
 from ..layouts import SlotType
-from .copyfit import copyfit_errors
 
 SAMPLE_WORDS = (
     "Measured outcomes from every proposal we shared with the field team, covering pricing, "

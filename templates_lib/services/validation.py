@@ -16,10 +16,11 @@ from django.utils.text import normalize_newlines
 
 from wagtail.images import get_image_model
 
+from templates_lib.rich_text import inspect_markup, is_safe_link, rich_text_plain, sanitise_rich_text
+
 from ..field_locks import LockMode, allowed_tags, ignored_keys
 from ..layouts import SlotType
 from ..tokens import TokenContext
-from .sanitise import inspect_markup, is_safe_link, rich_text_plain, sanitise_rich_text
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -171,7 +172,7 @@ def document_values_clean(
             _clean_image(result, tf, raw, image_model, allow_upload=tf.allow_upload, user=user)
 
     if check_fit and result.is_valid:
-        from .copyfit import copyfit_errors
+        from templates_lib.rendering.copyfit import copyfit_errors
 
         for key, message in copyfit_errors(
             template=template, values=result.values, token_context=token_context

@@ -4,8 +4,8 @@ import pytest
 
 from approvals.services import document_create
 from templates_lib.models import CollateralDocument
-from templates_lib.services.render import Profile
-from templates_lib.services.render_cache import cached_pdf_name, render_job_for_document
+from templates_lib.rendering.cache import cached_pdf_name, render_job_for_document
+from templates_lib.rendering.profile import Profile
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ import pytest
 from brand.services import BrandSnapshot
 from templates_lib import fetcher as fetcher_module
 from templates_lib.fetcher import MEDIA_PREFIX, STATIC_PREFIX, FetchRefusedError, ProjectFilesFetcher
-from templates_lib.services.render import Profile, layout_pdf_document
+from templates_lib.rendering.engine import layout_pdf_document
+from templates_lib.rendering.profile import Profile
 
 from ..factories.brand import png_bytes
 

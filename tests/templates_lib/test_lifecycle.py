@@ -24,10 +24,11 @@ from approvals.services import (
     review_decide,
 )
 from templates_lib.models import ApprovalState, CollateralTemplate
+from templates_lib.rendering.html import render_collateral_html
+from templates_lib.rendering.profile import Profile
 from templates_lib.selectors import templates_for_user
 from templates_lib.services.documents import TemplateNotPublishedError
 from templates_lib.services.lifecycle import LifecycleError, template_reinstate, template_retire
-from templates_lib.services.render import Profile, render_collateral_html
 from templates_lib.tokens import TokenContext
 
 from ..approvals.conftest import reviewed_fields

@@ -142,7 +142,7 @@ def test_a_non_numeric_image_id_is_an_error(template, rep):
 
 
 def test_the_locked_headline_renders_whatever_was_submitted(template, rep):
-    from templates_lib.services.render import render_collateral_html
+    from templates_lib.rendering.html import render_collateral_html
 
     result = clean(template, rep, headline="50% off everything")
     html = render_collateral_html(

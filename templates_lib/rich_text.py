@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from ..field_locks import SAFE_LINK_SCHEMES, allowed_tags
+from .field_locks import SAFE_LINK_SCHEMES, allowed_tags
 
 
 class _TagCollector(HTMLParser):

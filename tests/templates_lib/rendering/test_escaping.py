@@ -15,8 +15,9 @@ import tinyhtml5
 from approvals.services import document_create
 from templates_lib.fetcher import ProjectFilesFetcher
 from templates_lib.models import CollateralDocument
+from templates_lib.rendering.html import render_collateral_html
+from templates_lib.rendering.pdf import render_collateral_pdf
 from templates_lib.services.documents import DocumentValuesError
-from templates_lib.services.render import render_collateral_html, render_collateral_pdf
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 

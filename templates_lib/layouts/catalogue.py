@@ -1,7 +1,7 @@
 """The layouts Lastmile ships. Each has `<key>.html` and `<key>.css` in the render folder."""
 
-from .layouts import Kind, Layout, RepeatableSection, Slot, register_layout
-from .layouts import SlotType as S
+from .spec import Kind, Layout, RepeatableSection, Slot, register_layout
+from .spec import SlotType as S
 
 register_layout(
     Layout(

@@ -2,9 +2,9 @@ import pytest
 
 from approvals.services import document_create
 from brand.models import BrandColour
-from templates_lib.services import render_cache
-from templates_lib.services.render import Profile
-from templates_lib.services.render_cache import render_job_for_document, render_pdf_cached, renders_storage
+from templates_lib.rendering import cache as render_cache
+from templates_lib.rendering.cache import render_job_for_document, render_pdf_cached, renders_storage
+from templates_lib.rendering.profile import Profile
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ def test_a_brand_kit_change_is_rendered_in_the_new_colour_not_served_from_cache(
 
     assert new_name != old_name
     assert old_job.brand.version != new_job.brand.version
-    from templates_lib.services.render import render_collateral_html
+    from templates_lib.rendering.html import render_collateral_html
 
     html = render_collateral_html(template=new_job.template, values=document.values, brand=new_job.brand)
     assert "--brand-primary: #AA0011;" in html

@@ -6,7 +6,9 @@ from django.core.files.base import ContentFile
 import pytest
 
 from approvals.services import document_create
-from templates_lib.services.render import Profile, render_collateral_html, render_collateral_pdf
+from templates_lib.rendering.html import render_collateral_html
+from templates_lib.rendering.pdf import render_collateral_pdf
+from templates_lib.rendering.profile import Profile
 from templates_lib.tokens import TokenContext
 
 from ... import pdf as pdfread
@@ -240,7 +242,7 @@ def _image_file(width: int, height: int):
 
 def test_links_with_unsafe_schemes_in_the_html_never_reach_the_pdf(brand_kit):
     from brand.services import brand_snapshot
-    from templates_lib.services.render import layout_pdf_document, write_pdf
+    from templates_lib.rendering.engine import layout_pdf_document, write_pdf
 
     html = (
         '<html><body><a href="javascript:app.alert(1)">js</a> <a href="file:///etc/passwd">file</a> '
@@ -284,7 +286,8 @@ def test_renders_from_several_threads_at_once_all_succeed(onepager, rep):
     import threading
 
     from brand.services import brand_snapshot
-    from templates_lib.services.render import layout_pdf_document, render_collateral_html, write_pdf
+    from templates_lib.rendering.engine import layout_pdf_document, write_pdf
+    from templates_lib.rendering.html import render_collateral_html
 
     brand = brand_snapshot()
     html = render_collateral_html(template=onepager.live_revision.as_object(), values={}, brand=brand)

@@ -1,19 +1,14 @@
-"""Rendering: (template revision, values, brand kit) -> HTML -> PDF bytes.
+"""A document as HTML: every field resolved, mapped onto the layout's slots and rendered with
+the layout's Django template.
 
-`render_collateral_html` and `render_collateral_pdf` are the two entry points; WeasyPrint
-sits behind `layout_pdf_document` and `write_pdf`, so everything else is tested on HTML.
-User text only ever enters the layout as template context data, so Django's
-autoescaping turns markup into visible text; rich text is sanitised to the field's
-allowed tags first.
-"""
+User text only ever enters the layout as template context data, so Django's autoescaping turns
+markup into visible text; rich text is sanitised to the field's allowed tags first. The only
+queries are for the images the values name and the brand kit."""
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -21,25 +16,16 @@ from wagtail.images import get_image_model
 
 from brand.services import BrandSnapshot, brand_snapshot
 
-from ..fetcher import ASSET_ORIGIN, ProjectFilesFetcher
-from ..field_locks import SAFE_LINK_SCHEMES, LockMode
+from ..fetcher import ASSET_ORIGIN
+from ..field_locks import LockMode
 from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
+from ..rich_text import sanitise_rich_text
 from ..tokens import NameInsteadOfLogo, TokenContext, resolve_token
 from .brand_css import brand_css, locked_outline_css, page_css, screen_css
-from .engine_lock import ENGINE_LOCK
-from .sanitise import sanitise_rich_text
+from .profile import Profile
 
 RENDERER_VERSION = "2"
 RICH_DEFAULT_FORMATTING = ["bold", "italic", "lists", "links"]
-
-
-class Profile(models.TextChoices):
-    PRINT = "print", "Print (PDF/X-4)"
-    DIGITAL = "digital", "Digital (tagged PDF/UA)"
-
-
-class RenderError(Exception):
-    """A render that cannot produce a deliverable PDF (for example, content overflowing)."""
 
 
 @dataclass(frozen=True)
@@ -223,113 +209,3 @@ def render_collateral_html(
         "media_base": media_base,
     }
     return render_to_string(layout.template_name, context)
-
-
-# WeasyPrint: fonts are loaded once per brand kit version and process. Images get a fresh cache
-# per render: WeasyPrint 70 downsamples cached images in place when `dpi` is set, so a shared cache
-# lets one render's small copy leak into the next render's larger drawing.
-_font_configs: "OrderedDict[str, Any]" = OrderedDict()
-
-
-def _font_config_for(brand_version: str):
-    """One FontConfiguration per brand-kit version (the four most recent). Called with ENGINE_LOCK held."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    with ENGINE_LOCK:
-        config = _font_configs.get(brand_version)
-        if config is None:
-            config = FontConfiguration()
-            _font_configs[brand_version] = config
-            while len(_font_configs) > 4:
-                _font_configs.popitem(last=False)
-        return config
-
-
-def _pdf_options(profile: str, brand: BrandSnapshot) -> dict[str, Any]:
-    if profile == Profile.PRINT:
-        return {
-            "pdf_variant": "pdf/x-4",
-            "output_intent": "device-cmyk" if brand.icc_profile else "srgb",
-            "dpi": 300,
-            "optimize_images": True,
-        }
-    return {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "dpi": 200, "optimize_images": True}
-
-
-def layout_pdf_document(html: str, *, profile: str, brand: BrandSnapshot, fetcher: ProjectFilesFetcher | None = None):
-    """Lay the HTML out with WeasyPrint (the slow part). Only our fetcher ever reaches a file."""
-    from weasyprint import HTML
-
-    fetcher = fetcher or ProjectFilesFetcher()
-    with ENGINE_LOCK:
-        return HTML(string=html, base_url=f"{ASSET_ORIGIN}/", url_fetcher=fetcher).render(
-            font_config=_font_config_for(brand.version), cache={}, **_pdf_options(profile, brand)
-        )
-
-
-def _drop_unsafe_links(document) -> None:
-    """Keep internal links and https/mailto/tel links; drop everything else (javascript:, file:,
-    data:, attachments) whatever HTML produced them."""
-    for page in document.pages:
-        page.links = [
-            link
-            for link in page.links
-            if link[0] == "internal"
-            or (link[0] == "external" and urlsplit(str(link[1])).scheme.lower() in SAFE_LINK_SCHEMES)
-        ]
-
-
-def write_pdf(document, *, profile: str, brand: BrandSnapshot) -> bytes:
-    _drop_unsafe_links(document)
-    with ENGINE_LOCK:
-        return document.write_pdf(**_pdf_options(profile, brand))
-
-
-def render_collateral_pdf(
-    *,
-    template,
-    values: dict[str, Any],
-    token_context: TokenContext | None = None,
-    profile: str = Profile.PRINT,
-    brand: BrandSnapshot | None = None,
-    title: str | None = None,
-    author: str | None = None,
-    watermark: str = "",
-    check_fit: bool = True,
-) -> bytes:
-    """The document as PDF bytes. Raises RenderError instead of delivering overflowing content."""
-    from .copyfit import measure_overflows, overflow_messages
-
-    brand = brand or brand_snapshot()
-    html = render_collateral_html(
-        template=template,
-        values=values,
-        token_context=token_context,
-        profile=profile,
-        brand=brand,
-        title=title,
-        author=author,
-        watermark=watermark,
-    )
-    document = layout_pdf_document(html, profile=profile, brand=brand)
-    if check_fit:
-        problems = overflow_messages(
-            template=template,
-            values=values,
-            token_context=token_context,
-            overflows=measure_overflows(document, template=template),
-        )
-        if problems:
-            raise RenderError("; ".join(f"{key}: {message}" for key, message in problems.items()))
-    if len(document.pages) > settings.LASTMILE_RENDER_PAGE_LIMIT:
-        raise RenderError(
-            f"The document has {len(document.pages)} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}."
-        )
-    return write_pdf(document, profile=profile, brand=brand)
-
-
-def render_template_preview(*, template, as_pdf: bool) -> bytes | str:
-    """A template with its default content, for brand managers (token fields show samples)."""
-    if as_pdf:
-        return render_collateral_pdf(template=template, values={}, check_fit=False)
-    return render_collateral_html(template=template, values={}, for_browser=True)

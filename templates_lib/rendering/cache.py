@@ -24,7 +24,8 @@ from brand.services import BrandSnapshot, brand_snapshot
 
 from ..layouts import SlotType
 from ..tokens import NameInsteadOfLogo, TokenContext
-from .render import RENDERER_VERSION, render_collateral_pdf, resolve_values
+from .html import RENDERER_VERSION, resolve_values
+from .pdf import render_collateral_pdf
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,11 @@ def render_pdf_cached(job: RenderJob) -> str:
     storage = renders_storage()
     if storage.exists(name):
         return name
-    _store_atomically(storage, name, render_collateral_pdf(**job.render_arguments))
+    store_atomically(storage, name, render_collateral_pdf(**job.render_arguments))
     return name
 
 
-def _store_atomically(storage, name: str, content: bytes) -> None:
+def store_atomically(storage, name: str, content: bytes) -> None:
     try:
         final_path = Path(storage.path(name))
     except NotImplementedError:

@@ -1,4 +1,4 @@
-"""Designer-made layouts shipped in code, and the slots each one declares.
+"""What a layout is: its slots, repeatable section, page formats and version.
 
 A layout is an HTML template plus a stylesheet under
 `templates_lib/templates/templates_lib/render/`. It declares its slots (name, type and the
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import models
 
-RENDER_TEMPLATE_DIR = Path(__file__).parent / "templates" / "templates_lib" / "render"
+RENDER_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "templates_lib" / "render"
 
 
 class SlotType(models.TextChoices):
@@ -113,6 +113,3 @@ def get_layout(key: str) -> Layout:
 
 def layout_choices() -> list[tuple[str, str]]:
     return [(layout.key, f"{layout.name} ({layout.kind.label})") for layout in LAYOUTS.values()]
-
-
-from . import layout_catalogue  # noqa: E402, F401  (registers the shipped layouts)
