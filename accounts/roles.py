@@ -7,6 +7,10 @@ organisations issue; this module is where role-wide rules live.
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 
+from wagtail.models import GroupCollectionPermission
+
+from brand.services import root_collection
+
 WAGTAIL_ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
 
@@ -48,6 +52,20 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
 }
 
 
+def has_role(user, role: Role) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=role.label).exists()
+
+
+def is_partner_manager(user) -> bool:
+    """Whether `user` manages the team of their own partner organisation: an active member of an
+    active organisation, in the Partner managers group."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
+        return False
+    if not user.organisation.is_active:
+        return False
+    return has_role(user, Role.PARTNER_MANAGER)
+
+
 def ensure_role_groups() -> dict[Role, Group]:
     """Create or update one group per role with exactly its permissions. Idempotent."""
     groups = {}
@@ -63,9 +81,6 @@ def ensure_role_groups() -> dict[Role, Group]:
 
 
 def _grant_image_collections(group: Group) -> None:
-    from wagtail.models import GroupCollectionPermission
-
-    from brand.services import root_collection
 
     root = root_collection()
     for codename in ("add_image", "change_image", "choose_image"):

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,17 +11,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from brand.models import BrandImage, UploadReview
 from brand.services import user_image_upload
 
-from .models import Invitation, InvitationRole, Organisation
-from .roles import Role
+from .links import absolute_url, invitation_page
+from .models import Invitation, InvitationRole, Organisation, User
+from .roles import Role, is_partner_manager
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +39,7 @@ def organisation_ensure_group(*, organisation: Organisation) -> Group:
 
 
 @transaction.atomic
-def organisation_member_add(*, organisation: Organisation, user) -> None:
+def organisation_member_add(*, organisation: Organisation, user: User) -> None:
     """Make `user` a member of `organisation` (and only of it)."""
     if user.organisation_id and user.organisation_id != organisation.pk:
         previous = Organisation.objects.get(pk=user.organisation_id)
@@ -61,13 +64,13 @@ class InvitationError(TeamError):
     """An invitation could not be created or accepted. `code` says why: invalid, expired, revoked,
     used, closed, taken (an account exists), forbidden or input."""
 
-    def __init__(self, message: str, *, code: str = "invalid"):
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
         super().__init__(message)
         self.code = code
 
 
 @transaction.atomic
-def organisation_member_remove(*, user, organisation_id: int | None) -> None:
+def organisation_member_remove(*, user: User, organisation_id: int | None) -> None:
     """Take `user` out of an organisation's members group (their organisation field is already cleared)."""
     if organisation_id is None:
         return
@@ -77,7 +80,7 @@ def organisation_member_remove(*, user, organisation_id: int | None) -> None:
 
 
 @transaction.atomic
-def organisation_members_set(*, organisation: Organisation, members) -> None:
+def organisation_members_set(*, organisation: Organisation, members: Iterable[User]) -> None:
     """Make exactly `members` the active members of `organisation`. Anyone removed is deactivated
     as well: with no organisation a partner user would otherwise count as internal staff."""
     wanted = {member.pk for member in members}
@@ -89,16 +92,7 @@ def organisation_members_set(*, organisation: Organisation, members) -> None:
         former.save(update_fields=["is_active"])
 
 
-def is_partner_manager(user) -> bool:
-    """Whether `user` may manage the team of their own, active organisation."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
-        return False
-    if not user.organisation.is_active:
-        return False
-    return user.groups.filter(name=Role.PARTNER_MANAGER.label).exists()
-
-
-def _manager_check(*, manager, organisation: Organisation | None = None) -> Organisation:
+def _manager_check(*, manager: User, organisation: Organisation | None = None) -> Organisation:
     """The organisation `manager` manages; TeamError unless they are an active partner manager
     of it (and of `organisation`, when given)."""
     if not is_partner_manager(manager):
@@ -114,7 +108,7 @@ def _token_hash(token: str) -> str:
 
 def invitation_url(token: str) -> str:
     """The link in the invitation email, on the configured site, never the request's Host."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("portal:invitation-accept", args=[token])
+    return absolute_url(invitation_page(token))
 
 
 def _invitation_email_send(*, invitation_id: int, token: str) -> None:
@@ -147,7 +141,7 @@ def _normalise_email(email: str) -> str:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
+def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
     """Invite `email` to join `organisation` as a partner user or partner manager, replacing any
     open invitation to the same address in that organisation, and email the single-use link once
     the transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
@@ -226,7 +220,7 @@ def invitation_get(*, token: str) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, username: str, password: str, first_name: str, last_name: str):
+def invitation_accept(*, token: str, username: str, password: str, first_name: str, last_name: str) -> User:
     """Create the invited person's account with the invitation's email, organisation and role,
     and use the invitation up. Single use even under concurrent requests (the invitation row is
     locked). Raises InvitationError (no account created) when the link is unknown, expired,
@@ -268,7 +262,7 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
 
 
 @transaction.atomic
-def invitation_revoke(*, manager, invitation: Invitation) -> None:
+def invitation_revoke(*, manager: User, invitation: Invitation) -> None:
     """Withdraw an open invitation of the manager's own organisation; its link stops working.
     Revoking twice is harmless. Raises TeamError for another organisation's invitation and
     InvitationError for one already accepted."""
@@ -281,14 +275,14 @@ def invitation_revoke(*, manager, invitation: Invitation) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
-def _member_check(*, manager, member) -> None:
+def _member_check(*, manager: User, member: User) -> None:
     _manager_check(manager=manager)
     if member.organisation_id != manager.organisation_id:
         raise TeamError("You can only manage members of your own organisation.")
 
 
 @transaction.atomic
-def member_deactivate(*, manager, member) -> None:
+def member_deactivate(*, manager: User, member: User) -> None:
     """Switch off a member of the manager's own organisation: they can no longer sign in, and
     sessions they already have are refused on their next request (Django's auth backend refuses
     inactive users). Their open invitations are withdrawn. Raises TeamError for a member of
@@ -303,7 +297,7 @@ def member_deactivate(*, manager, member) -> None:
 
 
 @transaction.atomic
-def member_reactivate(*, manager, member) -> None:
+def member_reactivate(*, manager: User, member: User) -> None:
     """Let a deactivated member of the manager's own organisation sign in again.
     Raises TeamError for a member of another organisation."""
     _member_check(manager=manager, member=member)
@@ -313,9 +307,8 @@ def member_reactivate(*, manager, member) -> None:
 
 
 @transaction.atomic
-def _withdraw_pending_logo(image) -> None:
+def _withdraw_pending_logo(image: BrandImage) -> None:
     """A logo replaced before the brand team looked at it leaves the review queue."""
-    from brand.models import UploadReview
 
     if image is not None and image.review_state == UploadReview.PENDING:
         image.review_state = UploadReview.REJECTED
@@ -323,7 +316,7 @@ def _withdraw_pending_logo(image) -> None:
         image.save(update_fields=["review_state", "review_note"])
 
 
-def organisation_logo_upload(*, manager, file):
+def organisation_logo_upload(*, manager: User, file: File) -> BrandImage:
     """Store `file` as the manager's organisation logo, awaiting a brand manager's approval:
     until then documents show the organisation's name in its place. The image is checked and
     stripped of metadata by brand.services.user_image_upload. Raises TeamError with a readable

@@ -34,6 +34,8 @@ from wagtail.models import ModelLogEntry, Revision
 import django_filters
 
 from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
+from templates_lib.revisions import template_at_revision
+from templates_lib.services.validation import document_values_clean
 
 from .audit import values_diff
 from .diffs import plain_text, word_diff_segments
@@ -198,8 +200,6 @@ def _image_titles(datas) -> dict[int, str]:
 def _initial_diffs(entries) -> dict[int, dict]:
     """For "created" entries: the document's first values against its template's defaults, so
     the trail shows what the user wrote from the start (the entry itself stores only a hash)."""
-    from templates_lib.revisions import template_at_revision
-    from templates_lib.services.validation import document_values_clean
 
     created = [e for e in entries if e.action == "lastmile.document.created" and e.revision_id]
     if not created:
@@ -466,7 +466,6 @@ class TemplateTrailView(EntryListingView):
         )
 
     def labels(self):
-        from templates_lib.revisions import template_at_revision
 
         live = template_at_revision(self.template.live_revision) if self.template.live_revision_id else None
         return _field_labels(live, self.template)

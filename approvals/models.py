@@ -12,11 +12,15 @@ When the workflow finishes, the submitted revision is published: the live revisi
 document is its approved content.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
+
+from .rules import assess_document
 
 
 def _new_task_state(state_class, task, workflow_state, document):
@@ -39,13 +43,28 @@ class BrandRulesTaskState(TaskState):
         verbose_name = "brand rules check"
 
 
+def latest_rules_state(workflow_state_id: int, *, started_by: "datetime | None" = None) -> BrandRulesTaskState | None:
+    """The brand rules' latest assessment in a workflow (the one in force for its current
+    revision), or the latest one started by `started_by` (for an earlier round of review)."""
+    states = BrandRulesTaskState.objects.filter(workflow_state_id=workflow_state_id)
+    if started_by is not None:
+        states = states.filter(started_at__lte=started_by)
+    return states.order_by("-started_at", "-pk").first()
+
+
+def latest_review_state(workflow_state_id: int) -> "BrandReviewTaskState | None":
+    """The latest round of brand review in a workflow."""
+    return (
+        BrandReviewTaskState.objects.filter(workflow_state_id=workflow_state_id).order_by("-started_at", "-pk").first()
+    )
+
+
 class BrandRulesTask(Task):
     """Applies the brand rules automatically; never waits for a person."""
 
     task_state_class = BrandRulesTaskState
 
     def start(self, workflow_state, user=None):
-        from .rules import assess_document
 
         document = workflow_state.content_object
         task_state = _new_task_state(BrandRulesTaskState, self, workflow_state, document)
@@ -93,9 +112,7 @@ class BrandReviewTask(AbstractGroupApprovalTask):
 
     def start(self, workflow_state, user=None):
         document = workflow_state.content_object
-        rules_state = (
-            BrandRulesTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
-        )
+        rules_state = latest_rules_state(workflow_state.pk)
         task_state = _new_task_state(BrandReviewTaskState, self, workflow_state, document)
         task_state.save()
         if rules_state is not None and not rules_state.assessment.get("needs_review"):

@@ -4,11 +4,12 @@ limited to their `review_regions` (none: every region). Superusers review everyt
 
 from django.db.models import Q
 
+from .workflow import review_task
+
 
 def is_brand_reviewer(user) -> bool:
     """Regions aside. Cached on the user object, as Django caches permissions: the menu, the
     dashboard and the view all ask."""
-    from .workflow import review_task
 
     cached = getattr(user, "_lastmile_is_brand_reviewer", None)
     if cached is not None:

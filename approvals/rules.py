@@ -22,8 +22,12 @@ from typing import Any
 
 from django.db import models
 
+from wagtail.images import get_image_model
+
+from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
+from templates_lib.revisions import template_at_revision
 from templates_lib.services.validation import default_value
 from templates_lib.tokens import ORGANISATION_LOGO
 
@@ -134,7 +138,6 @@ def assess(
     `approved_values` are the values of the document's last approved revision;
     `current_template` is the template's live revision, whose promoted wordings count too.
     """
-    from wagtail.images import get_image_model
 
     approved_values = approved_values or {}
     current_fields = {tf.key: tf for tf in current_template.field_list()} if current_template is not None else {}
@@ -190,7 +193,6 @@ def _field_rule(tf, values, approved_values, images, owner, current_field) -> tu
 
 
 def _image_rule(tf, value, approved_values, images) -> tuple[str, bool]:
-    from brand.models import UploadReview
 
     if value in (None, "") or value == tf.default_image_id:
         return Rule.LIBRARY_IMAGE, False
@@ -220,8 +222,6 @@ def assess_document(document) -> Assessment:
     template = document.template
     current = None
     if template.live_revision_id and template.live_revision_id != document.template_revision_id:
-        from templates_lib.revisions import template_at_revision
-
         current = template_at_revision(template.live_revision)
     return assess(
         template=document.pinned_template(),

@@ -1,5 +1,7 @@
-"""What the brand team has to look at: documents waiting for review, partner logos and uploaded
-images waiting for approval, and the counts the admin menu and dashboard show.
+"""Reads of the approval loop: who may see which document (`documents_visible_to`, the one rule
+for every read of a document), and what the brand team has to look at: documents waiting for
+review, partner logos and uploaded images waiting for approval, and the counts the admin menu
+and dashboard show.
 
 The queue applies the same rule as `reviewers.can_review` as a query: members of the review
 task's groups, limited to their review regions (none: every region), where a document's region
@@ -9,16 +11,24 @@ is its owner's organisation's region for partners and the owner's own region for
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from wagtail.images import get_image_model
 from wagtail.models import TaskState
 
+from accounts.models import Organisation, User
+from accounts.roles import is_partner_manager
 from brand.models import UploadReview
+from templates_lib.models import ApprovalState, CollateralDocument, DocumentUserGrant
+from templates_lib.selectors import documents_editable_by, is_signed_in_member
 
-from .models import BrandReviewTaskState, BrandRulesTaskState
+from .models import BrandReviewTaskState, BrandRulesTaskState, latest_rules_state
 from .reviewers import in_regions, is_brand_reviewer, review_region_ids
 
+VIEW_CODENAME = "view_collateraldocument"
+VIEW_PERMISSION = f"templates_lib.{VIEW_CODENAME}"
+# What document lists and pages show of each document, fetched with it.
+DOCUMENT_RELATED = ("template", "template_revision", "owner")
 # What the queue and the dashboard show of each round, fetched with it in one query.
 QUEUE_RELATED = (
     "document__template",
@@ -27,7 +37,7 @@ QUEUE_RELATED = (
 )
 
 
-def review_queue(user) -> QuerySet[BrandReviewTaskState]:
+def review_queue(user: User) -> QuerySet[BrandReviewTaskState]:
     """Rounds of review waiting for a decision that `user` may make, oldest first."""
     if not is_brand_reviewer(user):
         return BrandReviewTaskState.objects.none()
@@ -38,7 +48,7 @@ def review_queue(user) -> QuerySet[BrandReviewTaskState]:
     return rounds.select_related(*QUEUE_RELATED).order_by("started_at", "pk")
 
 
-def review_round_for(user, task_state_id: int) -> BrandReviewTaskState | None:
+def review_round_for(user: User, task_state_id: int) -> BrandReviewTaskState | None:
     """One round (decided or not) of a document `user` may review, or None: outside the
     reviewer's regions it does not exist for them."""
     if not is_brand_reviewer(user):
@@ -64,14 +74,7 @@ def review_history(task_state: BrandReviewTaskState) -> list[BrandReviewTaskStat
 
 def rules_assessment_for(task_state: BrandReviewTaskState) -> dict:
     """The brand rules' assessment of the revision a round reviewed ({} if none was kept)."""
-    rules = (
-        BrandRulesTaskState.objects.filter(
-            workflow_state_id=task_state.workflow_state_id, started_at__lte=task_state.started_at
-        )
-        .order_by("-started_at", "-pk")
-        .only("assessment")
-        .first()
-    )
+    rules = latest_rules_state(task_state.workflow_state_id, started_by=task_state.started_at)
     return rules.assessment if rules else {}
 
 
@@ -92,13 +95,9 @@ def with_fields_to_review(rounds: list[BrandReviewTaskState]) -> list[BrandRevie
     return rounds
 
 
-def pending_logos(user=None):
+def pending_logos(user: User | None = None) -> QuerySet[Organisation]:
     """Partner organisations whose logo waits for approval, longest waiting first; for a
     reviewer limited to regions, only organisations of those regions."""
-    from django.db.models import F
-
-    from accounts.models import Organisation
-
     logos = Organisation.objects.filter(logo__isnull=False, is_logo_approved=False)
     regions = review_region_ids(user) if user is not None else []
     if regions:
@@ -106,11 +105,9 @@ def pending_logos(user=None):
     return logos.select_related("logo", "region").order_by(F("logo_submitted_at").asc(nulls_first=True), "pk")
 
 
-def pending_uploads(user=None):
+def pending_uploads(user: User | None = None) -> QuerySet:
     """Images users uploaded that wait for approval (partner logos are reviewed as logos),
     oldest first; for a reviewer limited to regions, only uploads by people of those regions."""
-    from accounts.models import Organisation
-
     logos = Organisation.objects.filter(logo__isnull=False).values("logo_id")
     uploads = get_image_model().objects.filter(review_state=UploadReview.PENDING).exclude(pk__in=logos)
     regions = review_region_ids(user) if user is not None else []
@@ -130,7 +127,7 @@ class QueueCounts:
         return self.documents + self.logos + self.uploads
 
 
-def queue_counts(user) -> QueueCounts:
+def queue_counts(user: User) -> QueueCounts:
     """How much waits for `user`: three COUNT queries (none for someone who does not review)."""
     if not is_brand_reviewer(user):
         return QueueCounts(0, 0, 0)
@@ -141,29 +138,66 @@ def queue_counts(user) -> QueueCounts:
     )
 
 
-def documents_visible_to(user):
-    """Documents `user` may open and download: everything templates_lib's selector allows, and
-    for brand reviewers the documents waiting for their review (in their regions)."""
-    from templates_lib.models import ApprovalState, CollateralDocument
-    from templates_lib.selectors import documents_visible_without_review
+def _visible_outside_review(user: User) -> QuerySet[CollateralDocument]:
+    """Documents the user may open and download whatever their review state:
+    - their own;
+    - those a colleague of the same organisation shared with them (a django-guardian grant);
+    - for a partner manager, every document of their organisation's members;
+    - for internal users with the view permission (marketing analysts), every document, read-only.
+    Partners never see beyond their organisation, whatever permissions they were given."""
+    if not is_signed_in_member(user):
+        return CollateralDocument.objects.none()
+    documents = CollateralDocument.objects.alive().select_related(*DOCUMENT_RELATED)
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None and (user.is_superuser or user.has_perm(VIEW_PERMISSION)):
+        return documents
+    same_organisation = (
+        Q(owner__organisation_id=organisation_id) if organisation_id else Q(owner__organisation__isnull=True)
+    )
+    shared = DocumentUserGrant.objects.filter(user=user, permission__codename=VIEW_CODENAME).values("content_object_id")
+    visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
+    if organisation_id and is_partner_manager(user):
+        visible |= Q(owner__organisation_id=organisation_id)
+    return documents.filter(visible)
 
-    visible = documents_visible_without_review(user)
+
+def documents_visible_to(user: User) -> QuerySet[CollateralDocument]:
+    """The one rule for who may open and download a document (the portal's every read of a
+    document that is not a change goes through it): see `_visible_outside_review`, and for brand
+    reviewers the documents waiting for their review, in their regions. Anything outside it is a 404."""
+    visible = _visible_outside_review(user)
     if not is_brand_reviewer(user):
         return visible
     under_review = CollateralDocument.objects.alive().filter(approval_state=ApprovalState.IN_REVIEW)
     regions = review_region_ids(user)
     if regions:
         under_review = under_review.filter(in_regions(regions, prefix="owner__"))
-    return (visible | under_review.select_related("template", "template_revision", "owner")).distinct()
+    return (visible | under_review.select_related(*DOCUMENT_RELATED)).distinct()
 
 
-def auditable_documents(user):
+DOCUMENT_ORDERS = {"-updated_at", "updated_at", "title", "-title"}
+
+
+def document_list(
+    user: User, *, query: str = "", order: str = "-updated_at", scope: str = "mine", state: str = ""
+) -> QuerySet[CollateralDocument]:
+    """My documents: "mine", the user's own; "others", documents others share with them or, for
+    partner managers and analysts, their organisation's or everyone's. Searched by title, filtered
+    by approval state, in one of DOCUMENT_ORDERS."""
+    others = scope == "others"
+    documents = documents_visible_to(user).exclude(owner=user) if others else documents_editable_by(user)
+    if query:
+        documents = documents.filter(title__icontains=query)
+    if state in ApprovalState.values:
+        documents = documents.filter(approval_state=state)
+    return documents.order_by(order if order in DOCUMENT_ORDERS else "-updated_at")
+
+
+def auditable_documents(user: User) -> QuerySet[CollateralDocument]:
     """Documents whose audit trail `user` may read: every one for analysts (who may view every
     document) and administrators; for brand managers, those of their review regions."""
-    from templates_lib.models import CollateralDocument
-
     documents = CollateralDocument.objects.all()
-    if user.is_superuser or user.has_perm("templates_lib.view_collateraldocument"):
+    if user.is_superuser or user.has_perm(VIEW_PERMISSION):
         return documents
     regions = review_region_ids(user)
     return documents.filter(in_regions(regions, prefix="owner__")) if regions else documents

@@ -1,8 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from wagtail import hooks
 
+from . import admin_urls
 from .audit import register_actions
+from .audit_views import AuditMenuItem, template_audit_buttons
+from .views.dashboard import ReviewQueuePanel, ReviewsMenuItem
 
 
 @hooks.register("register_log_actions")
@@ -12,45 +15,35 @@ def lastmile_log_actions(actions):
 
 @hooks.register("register_admin_menu_item")
 def audit_menu_item():
-    from django.urls import reverse
-
-    from .audit_views import AuditMenuItem
 
     return AuditMenuItem("Audit trail", reverse("approvals_admin:audit-documents"), icon_name="history", order=9100)
 
 
 @hooks.register("register_snippet_listing_buttons")
 def template_audit_listing_button(snippet, user, next_url=None):
-    from .audit_views import template_audit_buttons
 
     return template_audit_buttons(snippet, user, menu=True)
 
 
 @hooks.register("register_collateral_template_header_buttons")
 def template_audit_header_button(template, user):
-    from .audit_views import template_audit_buttons
 
     return template_audit_buttons(template, user)
 
 
 @hooks.register("register_admin_menu_item")
 def reviews_menu_item():
-    from django.urls import reverse
-
-    from .views.dashboard import ReviewsMenuItem
 
     return ReviewsMenuItem("Reviews", reverse("approvals_admin:queue"), name="reviews", icon_name="tasks", order=150)
 
 
 @hooks.register("construct_homepage_panels")
 def review_queue_panel(request, panels):
-    from .views.dashboard import ReviewQueuePanel
 
     panels.append(ReviewQueuePanel())
 
 
 @hooks.register("register_admin_urls")
 def approvals_admin_urls():
-    from . import admin_urls
 
     return [path("reviews/", include(admin_urls, namespace="approvals_admin"))]

@@ -7,14 +7,16 @@ from django.db import transaction
 
 from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
 
+from accounts.roles import Role
+from templates_lib.models import CollateralDocument
+
+from .models import BrandReviewTask, BrandRulesTask
+
 WORKFLOW_NAME = "Document approval"
 
 
 @transaction.atomic
 def document_workflow() -> Workflow:
-    from templates_lib.models import CollateralDocument
-
-    from .models import BrandReviewTask, BrandRulesTask
 
     content_type = ContentType.objects.get_for_model(CollateralDocument, for_concrete_model=False)
     assigned = (
@@ -39,7 +41,7 @@ def document_workflow() -> Workflow:
     workflow = Workflow.objects.create(name=WORKFLOW_NAME)
     rules = BrandRulesTask.objects.create(name="Brand rules")
     review = BrandReviewTask.objects.create(name="Brand review")
-    group, _ = Group.objects.get_or_create(name="Brand managers")
+    group, _ = Group.objects.get_or_create(name=Role.BRAND_MANAGER.label)
     review.groups.add(group)
     WorkflowTask.objects.create(workflow=workflow, task=rules, sort_order=0)
     WorkflowTask.objects.create(workflow=workflow, task=review, sort_order=1)
@@ -49,12 +51,10 @@ def document_workflow() -> Workflow:
 
 def review_task():
     """The document workflow's brand review task (its groups are the reviewers)."""
-    from .models import BrandReviewTask
 
     return BrandReviewTask.objects.filter(workflow_tasks__workflow=document_workflow()).first()
 
 
 def rules_task():
-    from .models import BrandRulesTask
 
     return BrandRulesTask.objects.filter(workflow_tasks__workflow=document_workflow()).first()

@@ -5,7 +5,15 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from .models import BrandImage, BrandKit, ColourRole, UploadReview
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files import File
+from django.core.files.images import ImageFile
+
+from wagtail.models import Collection
+
+from .models import BrandFont, BrandImage, BrandKit, ColourRole, UploadReview
+from .uploads import clean_uploaded_image
 
 FALLBACK_COLOURS = {
     ColourRole.PRIMARY: "#1F3A5F",
@@ -77,7 +85,7 @@ def _cmyk(value: str) -> tuple[float, float, float, float] | None:
     return (parts[0], parts[1], parts[2], parts[3])
 
 
-def _font(font) -> BrandFontFiles | None:
+def _font(font: BrandFont | None) -> BrandFontFiles | None:
     if font is None:
         return None
     return BrandFontFiles(
@@ -89,7 +97,7 @@ def _font(font) -> BrandFontFiles | None:
     )
 
 
-def _logo(image) -> BrandLogo | None:
+def _logo(image: BrandImage | None) -> BrandLogo | None:
     if image is None:
         return None
     return BrandLogo(
@@ -141,14 +149,10 @@ def brand_snapshot() -> BrandSnapshot:
     )
 
 
-def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
+def user_image_upload(*, user: AbstractBaseUser, file: File, title: str = "") -> BrandImage:
     """Store an image a user uploaded for an image field: checked, re-encoded without metadata,
     owned by the user, in the uploads collection (never in the approved library).
     Raises django.core.exceptions.ValidationError with a readable message; stores nothing then."""
-    from django.conf import settings
-    from django.core.files.images import ImageFile
-
-    from .uploads import clean_uploaded_image
 
     clean = clean_uploaded_image(file)
     root = root_collection()
@@ -167,8 +171,7 @@ def user_image_upload(*, user, file, title: str = "") -> "BrandImage":
     return image
 
 
-def root_collection():
+def root_collection() -> Collection:
     """Wagtail's root collection, recreated if a flushed database lost it (migrations create it)."""
-    from wagtail.models import Collection
 
     return Collection.get_first_root_node() or Collection.add_root(name="Root")

@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.conf import settings
-
-from wagtail.images import get_image_model
 
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.rendering.html import resolve_values
+from templates_lib.rich_text import rich_text_plain
+from templates_lib.selectors import images_for_field
 from templates_lib.services.validation import CONTROL_CHARS, CleanResult, default_value
 from templates_lib.tokens import NameInsteadOfLogo, TokenContext
 
@@ -84,8 +83,6 @@ class EditorField:
 
     @property
     def length(self) -> int:
-        from templates_lib.rich_text import rich_text_plain
-
         text = "" if self.value is None else str(self.value)
         return len(rich_text_plain(text)) if self.is_rich else len(text)
 
@@ -101,15 +98,8 @@ class EditorField:
 
 
 def _image_options(tf, user) -> list[ImageOption]:
-    images = get_image_model().objects.none()
-    if tf.collection_id:
-        images = get_image_model().objects.filter(collection_id=tf.collection_id)
-    if tf.lock_mode == LockMode.IMAGE and tf.allow_upload and user is not None:
-        images = images | get_image_model().objects.filter(
-            uploaded_by_user=user, collection__name=settings.LASTMILE_UPLOAD_COLLECTION
-        )
     options = []
-    for image in images.order_by("title").prefetch_renditions("fill-240x160"):
+    for image in images_for_field(tf, user).order_by("title").prefetch_renditions("fill-240x160"):
         options.append(ImageOption(image.pk, image.title, image.get_rendition("fill-240x160").url))
     return options
 

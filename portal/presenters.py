@@ -6,11 +6,13 @@ from django.urls import reverse
 
 from approvals.history import review_rounds
 from approvals.models import ReviewOutcome
+from approvals.output import draft_output_refusal, final_output_refusal, has_approved_content
 from approvals.rules import assess_document
-from approvals.services import final_download_refusal
+from approvals.services import submit_refusal
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
 from templates_lib.models import ApprovalState
+from templates_lib.services.lifecycle import newer_template_revision
 
 
 class TemplateCard:
@@ -93,7 +95,7 @@ class DocumentRow:
 
     @property
     def has_newer_template(self) -> bool:
-        return self.document.template.live_revision_id not in (None, self.document.template_revision_id)
+        return newer_template_revision(self.document) is not None
 
     @property
     def edit_url(self) -> str:
@@ -109,12 +111,17 @@ class DocumentRow:
 
     @cached_property
     def can_download_final(self) -> bool:
-        return not final_download_refusal(self.document)
+        return not final_output_refusal(self.document)
+
+    @property
+    def final_is_previous_version(self) -> bool:
+        """The final PDF is the last approved version: a newer edit waits for approval."""
+        return self.can_download_final and self.document.latest_revision_id != self.document.live_revision_id
 
     @property
     def can_download_draft_only(self) -> bool:
-        """Not approved yet, but the template is still in use: a watermarked draft is what there is."""
-        return not self.can_download_final and not self.document.template.withdrawal_reason
+        """Never approved, but the template is still in use: a watermarked draft is what there is."""
+        return not self.can_download_final and not draft_output_refusal(self.document)
 
     @property
     def download_url(self) -> str:
@@ -169,7 +176,7 @@ class DocumentApproval:
     @cached_property
     def refusal(self) -> str:
         """Why there is no final PDF ("" when there is one)."""
-        return final_download_refusal(self.document)
+        return final_output_refusal(self.document)
 
     @property
     def withdrawal_reason(self) -> str:
@@ -180,20 +187,20 @@ class DocumentApproval:
         if self.withdrawal_reason:
             return self.refusal
         if self.state == ApprovalState.NEEDS_APPROVAL and not self.needs_review:
-            return "Everything in it is now within the brand rules: submit it and it is approved at once."
-        return APPROVAL_NEXT_STEPS.get(self.state, "")
+            step = "Everything in it is now within the brand rules: submit it and it is approved at once."
+        else:
+            step = APPROVAL_NEXT_STEPS.get(self.state, "")
+        if self.final_is_previous_version:
+            step += " Meanwhile the last approved version is still available to download."
+        return step
 
     @property
     def is_frozen(self) -> bool:
         return self.state == ApprovalState.IN_REVIEW
 
-    @property
+    @cached_property
     def can_submit(self) -> bool:
-        return not self.withdrawal_reason and self.state in (
-            ApprovalState.NEEDS_APPROVAL,
-            ApprovalState.CHANGES_REQUESTED,
-            ApprovalState.REJECTED,
-        )
+        return not submit_refusal(self.document)
 
     @property
     def is_resubmission(self) -> bool:
@@ -208,8 +215,27 @@ class DocumentApproval:
         return not self.refusal
 
     @property
+    def final_is_previous_version(self) -> bool:
+        """The final PDF is the last approved version: a newer edit waits for approval."""
+        return (
+            has_approved_content(self.document)
+            and not self.withdrawal_reason
+            and self.document.latest_revision_id != self.document.live_revision_id
+        )
+
+    @property
+    def approved_at(self):
+        """When the approved content (the final PDF's) was approved."""
+        return self.document.last_published_at
+
+    @cached_property
     def can_download_draft(self) -> bool:
-        return not self.withdrawal_reason
+        return not draft_output_refusal(self.document)
+
+    @property
+    def offers_draft(self) -> bool:
+        """A draft preview is worth offering when the latest content is not the final PDF's."""
+        return self.can_download_draft and (not self.can_download_final or self.final_is_previous_version)
 
     @cached_property
     def needs_review(self) -> list:

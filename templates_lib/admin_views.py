@@ -13,7 +13,6 @@ from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.generic.base import BaseObjectMixin, BaseOperationView, WagtailAdminTemplateMixin
 
 from .models import CollateralTemplate
-from .selectors import templates_in_use
 from .services.lifecycle import (
     LifecycleError,
     can_manage_lifecycle,
@@ -29,7 +28,7 @@ def lifecycle_status(template: CollateralTemplate) -> str:
         return "retired"
     if template.is_expired:
         return "expired"
-    if not template.live and template.go_live_at:
+    if template.is_scheduled or (not template.live and template.go_live_at):
         return "scheduled"
     return template.status_string
 
@@ -44,7 +43,9 @@ class RetireForm(forms.Form):
 
     def __init__(self, *args, template: CollateralTemplate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["replacement"].queryset = templates_in_use().exclude(pk=template.pk).order_by("title")
+        self.fields["replacement"].queryset = (
+            CollateralTemplate.objects.in_use().exclude(pk=template.pk).order_by("title")
+        )
 
 
 class LifecycleViewMixin(BaseObjectMixin):

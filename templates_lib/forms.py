@@ -6,6 +6,7 @@ from accounts.models import Organisation
 
 from .field_locks import field_config_problems
 from .layouts import LAYOUTS
+from .services.audience import template_shared_organisation_ids
 from .tokens import TOKEN_SOURCES
 
 
@@ -25,8 +26,6 @@ class CollateralTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            from .services.audience import template_shared_organisation_ids
-
             self.fields["shared_organisations"].initial = list(template_shared_organisation_ids(template=self.instance))
 
     def is_valid(self):

@@ -9,41 +9,37 @@ Template audience:
 """
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from .models import ApprovalState, CollateralDocument, CollateralTemplate, DocumentUserGrant, TemplateGroupGrant
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.search.backends import get_search_backend
+
+from accounts.models import User
+from brand.models import UploadReview
+
+from .field_locks import LockMode
+from .models import CollateralDocument, CollateralTemplate, TemplateField, TemplateGroupGrant
 
 
-def sees_every_template(user) -> bool:
+def sees_every_template(user: User) -> bool:
     return user.is_superuser or (
         not getattr(user, "organisation_id", None) and user.has_perm("templates_lib.view_collateraltemplate")
     )
 
 
-def _is_signed_in_member(user) -> bool:
+def is_signed_in_member(user: User) -> bool:
+    """Active, and in no organisation or an active one: anyone else sees nothing."""
     if not user.is_authenticated or not user.is_active:
         return False
     organisation = getattr(user, "organisation", None)
     return organisation is None or organisation.is_active
 
 
-def templates_in_use() -> QuerySet[CollateralTemplate]:
-    """Templates new documents may be made from: published, not retired, not expired and not
-    scheduled to go live later. Checked against the clock, so a template whose `expire_at` has
-    passed leaves the library before `publish_scheduled` gets round to marking it expired."""
-    now = timezone.now()
-    return (
-        CollateralTemplate.objects.filter(live=True, expired=False, retired_at__isnull=True)
-        .exclude(expire_at__lte=now)
-        .exclude(go_live_at__gt=now)
-    )
-
-
-def templates_for_user(user) -> QuerySet[CollateralTemplate]:
-    """Templates in use (see `templates_in_use`) this user may personalise."""
-    if not _is_signed_in_member(user):
+def templates_for_user(user: User) -> QuerySet[CollateralTemplate]:
+    """Templates in use (`CollateralTemplateQuerySet.in_use`) this user may personalise."""
+    if not is_signed_in_member(user):
         return CollateralTemplate.objects.none()
-    live = templates_in_use().select_related("live_revision")
+    live = CollateralTemplate.objects.in_use().select_related("live_revision")
     if sees_every_template(user):
         return live
     if user.organisation_id is None:
@@ -69,7 +65,7 @@ def templates_for_user(user) -> QuerySet[CollateralTemplate]:
     return live.filter(audience)
 
 
-def template_library(user, *, kind: str = "", tag: str = "", query: str = ""):
+def template_library(user: User, *, kind: str = "", tag: str = "", query: str = "") -> QuerySet[CollateralTemplate]:
     """The library listing: filtered by kind and tag, searched by title and description."""
     templates = templates_for_user(user).prefetch_related("tags").order_by("title")
     if kind:
@@ -86,8 +82,6 @@ def _search_within(templates: QuerySet[CollateralTemplate], query: str) -> Query
     which of them come back, so search never reveals a template outside the user's audience.
     Results keep the library's title order: relevance scoring over every published template cost
     ~100 ms at 2,000 templates (bench/library.py) for little gain in a filtered, paginated list."""
-    from wagtail.search.backends import get_search_backend
-
     published = CollateralTemplate.objects.filter(live=True).only("pk")
     matches = [
         template.pk
@@ -96,9 +90,17 @@ def _search_within(templates: QuerySet[CollateralTemplate], query: str) -> Query
     return templates.filter(pk__in=matches) if matches else templates.none()
 
 
-def library_tags(user) -> list[str]:
-    from taggit.models import Tag
+def images_for_field(field: TemplateField, user: User | None) -> QuerySet:
+    """Images `user` may pick for an image field: those in the field's approved collection and, for
+    an image field that takes uploads, the user's own uploads. The validation service and the
+    editor's picker both ask this."""
+    allowed = Q(collection_id=field.collection_id) if field.collection_id else Q(pk__in=[])
+    if field.lock_mode == LockMode.IMAGE and field.allow_upload and user is not None and user.is_authenticated:
+        allowed |= Q(uploaded_by_user=user) & ~Q(review_state=UploadReview.NOT_AN_UPLOAD)
+    return get_image_model().objects.filter(allowed)
 
+
+def library_tags(user: User) -> list[str]:
     return list(
         Tag.objects.filter(templates_lib_templatetag_items__content_object__in=templates_for_user(user))
         .values_list("name", flat=True)
@@ -107,54 +109,8 @@ def library_tags(user) -> list[str]:
     )
 
 
-def documents_editable_by(user) -> QuerySet[CollateralDocument]:
+def documents_editable_by(user: User) -> QuerySet[CollateralDocument]:
     """Documents the user may change (edit, rename, share, delete): their own, not deleted."""
-    if not _is_signed_in_member(user):
+    if not is_signed_in_member(user):
         return CollateralDocument.objects.none()
     return CollateralDocument.objects.owned_by(user).select_related("template", "template_revision", "owner")
-
-
-def is_partner_manager(user) -> bool:
-    return bool(getattr(user, "organisation_id", None)) and user.groups.filter(name="Partner managers").exists()
-
-
-def documents_visible_without_review(user) -> QuerySet[CollateralDocument]:
-    """Documents the user may open and download:
-    - their own;
-    - those a colleague of the same organisation shared with them (a django-guardian grant);
-    - for a partner manager, every document of their organisation's members;
-    - for internal users with the view permission (marketing analysts), every document, read-only.
-    Partners never see beyond their organisation, whatever permissions they were given."""
-    if not _is_signed_in_member(user):
-        return CollateralDocument.objects.none()
-    documents = CollateralDocument.objects.alive().select_related("template", "template_revision", "owner")
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None and (user.is_superuser or user.has_perm("templates_lib.view_collateraldocument")):
-        return documents
-    same_organisation = (
-        Q(owner__organisation_id=organisation_id) if organisation_id else Q(owner__organisation__isnull=True)
-    )
-    shared = DocumentUserGrant.objects.filter(user=user, permission__codename="view_collateraldocument").values(
-        "content_object_id"
-    )
-    visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
-    if organisation_id and is_partner_manager(user):
-        visible |= Q(owner__organisation_id=organisation_id)
-    return documents.filter(visible)
-
-
-def document_list(
-    user, *, query: str = "", order: str = "-updated_at", scope: str = "mine", state: str = ""
-) -> QuerySet[CollateralDocument]:
-    """ "mine": the user's own documents; "others": documents others share with them or, for partner
-    managers and analysts, their organisation's or everyone's."""
-    if scope == "others":
-        documents = documents_visible_without_review(user).exclude(owner=user)
-    else:
-        documents = documents_editable_by(user)
-    if query:
-        documents = documents.filter(title__icontains=query)
-    if state in ApprovalState.values:
-        documents = documents.filter(approval_state=state)
-    allowed = {"-updated_at", "updated_at", "title", "-title"}
-    return documents.order_by(order if order in allowed else "-updated_at")

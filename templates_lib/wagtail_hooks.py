@@ -2,10 +2,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from wagtail import hooks
@@ -55,12 +53,11 @@ class CollateralTemplateFilterSet(WagtailFilterSet):
         fields = ["kind", "layout", "page_size", "live"]
 
     def filter_in_use(self, queryset, name, value):
-        expired = Q(expired=True) | Q(expire_at__lte=timezone.now())
         if value == "retired":
-            return queryset.filter(retired_at__isnull=False)
+            return queryset.retired()
         if value == "expired":
-            return queryset.filter(expired, retired_at__isnull=True)
-        return queryset.filter(retired_at__isnull=True).exclude(expired)
+            return queryset.expired()
+        return queryset.in_use()
 
 
 class CollateralTemplateIndexView(IndexView):
@@ -113,7 +110,7 @@ class CollateralTemplateViewSet(SnippetViewSet):
             accessor=lifecycle_status,
             label="Status",
             sort_key="live",
-            primary=lambda template: template.live and not template.withdrawal_reason,
+            primary=lambda template: template.is_in_use,
         ),
         "updated_at",
     ]

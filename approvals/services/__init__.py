@@ -8,16 +8,18 @@ Each function that changes a document's workflow also writes `CollateralDocument
 from .assets import image_review, logo_review
 from .common import ApprovalError, Decision, DecisionConflict
 from .documents import (
+    SaveResult,
     document_create,
     document_delete,
     document_duplicate,
     document_recorded,
+    document_save,
     document_submit,
     document_update,
     document_upgrade,
     document_withdraw,
+    submit_refusal,
 )
-from .downloads import final_download_refusal
 from .review import DecisionResult, promote_wording, review_decide
 
 __all__ = [
@@ -28,14 +30,16 @@ __all__ = [
     "document_create",
     "document_delete",
     "document_duplicate",
+    "SaveResult",
     "document_recorded",
+    "document_save",
     "document_submit",
     "document_update",
     "document_upgrade",
     "document_withdraw",
-    "final_download_refusal",
     "image_review",
     "logo_review",
     "promote_wording",
+    "submit_refusal",
     "review_decide",
 ]

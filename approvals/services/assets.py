@@ -1,11 +1,14 @@
 """Review of uploaded images and partner logos."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from brand.models import UploadReview
+from accounts.links import team_page
+from accounts.models import Organisation, User
+from accounts.roles import Role
+from brand.models import BrandImage, UploadReview
 
 from ..audit import audit
 from ..models import NotificationKind
@@ -14,19 +17,19 @@ from ..reviewers import is_brand_reviewer, review_region_ids
 from .common import ApprovalError, DecisionConflict
 
 
-def _require_brand_reviewer(user) -> None:
+def _require_brand_reviewer(user: User) -> None:
     if not is_brand_reviewer(user):
         raise PermissionDenied
 
 
-def _require_region(user, region_id) -> None:
+def _require_region(user: User, region_id: int | None) -> None:
     regions = review_region_ids(user)
     if regions and region_id not in regions:
         raise PermissionDenied
 
 
 @transaction.atomic
-def image_review(*, image, reviewer, approve: bool, note: str = "", check: bool = True) -> None:
+def image_review(*, image: BrandImage, reviewer: User, approve: bool, note: str = "", check: bool = True) -> None:
     """Approve or turn down an uploaded image. Approved uploads pass the rules in any document."""
     if check:
         _require_brand_reviewer(reviewer)
@@ -51,11 +54,11 @@ def image_review(*, image, reviewer, approve: bool, note: str = "", check: bool 
 
 
 @transaction.atomic
-def logo_review(*, organisation, reviewer, approve: bool, note: str = "", check: bool = True) -> None:
+def logo_review(
+    *, organisation: Organisation, reviewer: User, approve: bool, note: str = "", check: bool = True
+) -> None:
     """Approve or turn down a partner organisation's logo. Until approved, documents show the
     organisation's name in its place."""
-    from accounts.models import Organisation
-
     if check:
         _require_brand_reviewer(reviewer)
         _require_region(reviewer, organisation.region_id)
@@ -76,14 +79,10 @@ def logo_review(*, organisation, reviewer, approve: bool, note: str = "", check:
         logo.reviewed_at = timezone.now()
         logo.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
     audit(organisation, "lastmile.logo.approved" if approve else "lastmile.logo.rejected", user=reviewer, note=note)
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import Role
-
     notify(
         get_user_model().objects.filter(organisation=organisation, groups__name=Role.PARTNER_MANAGER.label),
         kind=NotificationKind.LOGO,
         title=f"Your organisation's logo was {'approved' if approve else 'turned down'}",
         body=note or ("Documents now show your logo." if approve else ""),
-        url=reverse("portal:team"),
+        url=team_page(),
     )

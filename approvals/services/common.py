@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from wagtail.models import TaskState
+
 from templates_lib.models import CollateralDocument
 
 
@@ -25,11 +27,7 @@ def set_approval_state(document: CollateralDocument, state: str) -> None:
     CollateralDocument.objects.filter(pk=document.pk).update(approval_state=state)
 
 
-def document_portal_url(document) -> str:
-    return reverse("portal:document-edit", args=[document.public_id])
-
-
-def review_admin_url(task_state) -> str:
+def review_admin_url(task_state: TaskState) -> str:
     return reverse("approvals_admin:review", args=[task_state.pk])
 
 

@@ -1,51 +1,73 @@
-"""The requester's side: documents' content through the rules, submit and withdraw."""
+"""The requester's side: documents' content through the rules, the editor's save, submit and
+withdraw."""
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from wagtail.models import TaskState, WorkflowState
 
-from templates_lib.models import ApprovalState, CollateralDocument
+from accounts.models import User
+from brand.models import BrandImage
+from brand.services import user_image_upload
+from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
+from templates_lib.revisions import template_at_revision
 from templates_lib.services.documents import (
     WORKFLOW_FIELDS,
+    DocumentValuesError,
+    TemplateNotPublishedError,
+    clean_title,
     document_row_create,
+    document_row_delete,
     document_row_duplicate,
     document_row_update,
 )
+from templates_lib.services.lifecycle import UpgradeResult, document_row_upgrade
 
 from ..audit import audit_document
-from ..models import BrandReviewTaskState, BrandRulesTaskState, NotificationKind
+from ..models import BrandReviewTaskState, NotificationKind, latest_review_state, latest_rules_state
 from ..notifications import notify, reviewers_for
 from ..rules import assess_document
+from ..tasks import final_render_queue
 from ..workflow import document_workflow, rules_task
 from .common import ApprovalError, DecisionConflict, lock_document, review_admin_url, set_approval_state
 
-# --- The requester's side -------------------------------------------------------------------
+NOTE_MAX_CHARS = 2000
+
+# --- Content through the rules --------------------------------------------------------------
 
 
 @transaction.atomic
-def document_create(*, template, owner, values, title: str = "", check_fit: bool = True) -> CollateralDocument:
+def document_create(
+    *, template: CollateralTemplate, owner: User, values: Mapping[str, Any], title: str = "", check_fit: bool = True
+) -> CollateralDocument:
     """Create a document (templates_lib validates it) and send its content through the rules."""
-    document = document_row_create(template=template, owner=owner, values=values, title=title, check_fit=check_fit)
+    document = document_row_create(
+        template=template, owner=owner, values=dict(values), title=title, check_fit=check_fit
+    )
     document_recorded(document, user=owner, before=None, created=True)
     return document
 
 
 @transaction.atomic
 def document_update(
-    *, document: CollateralDocument, values, title: str | None = None, check_fit: bool = True
+    *, document: CollateralDocument, values: Mapping[str, Any], title: str | None = None, check_fit: bool = True
 ) -> CollateralDocument:
     """Change a document's content (refused while it is in review); a change of values is a new
     revision that goes through the rules."""
     before = dict(document.values)
-    document_row_update(document=document, values=values, title=title, check_fit=check_fit)
+    document_row_update(document=document, values=dict(values), title=title, check_fit=check_fit)
     if document.values != before or document.latest_revision_id is None:
         document_recorded(document, user=document.owner, before=before)
     return document
 
 
 @transaction.atomic
-def document_duplicate(*, document: CollateralDocument, owner) -> CollateralDocument:
+def document_duplicate(*, document: CollateralDocument, owner: User) -> CollateralDocument:
     """A copy goes through the rules as a new document: values approved for the original are
     not approved for the copy unless the rules allow them anyway."""
     copy = document_row_duplicate(document=document, owner=owner)
@@ -54,12 +76,10 @@ def document_duplicate(*, document: CollateralDocument, owner) -> CollateralDocu
 
 
 @transaction.atomic
-def document_upgrade(*, document: CollateralDocument, user):
+def document_upgrade(*, document: CollateralDocument, user: User) -> UpgradeResult:
     """Move a document to its template's newer revision (templates_lib.services.lifecycle), then
     through the rules again: it stays approved only while its values are within the rules or
     unchanged since approval."""
-    from templates_lib.services.lifecycle import document_row_upgrade
-
     result = document_row_upgrade(document=document, user=user)
     document = result.document
     document_recorded(document, user=user, before=result.before)
@@ -77,7 +97,9 @@ def document_upgrade(*, document: CollateralDocument, user):
 
 
 @transaction.atomic
-def document_recorded(document: CollateralDocument, *, user, before: dict | None, created: bool = False) -> None:
+def document_recorded(
+    document: CollateralDocument, *, user: User, before: dict[str, Any] | None, created: bool = False
+) -> None:
     """A document's content was created or changed: keep it as a revision, then apply the rules.
 
     Within the rules it is approved at once; otherwise it waits for the user to submit it
@@ -99,26 +121,151 @@ def document_recorded(document: CollateralDocument, *, user, before: dict | None
         set_approval_state(document, ApprovalState.NEEDS_APPROVAL)
 
 
+# --- The editor's save ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    document: CollateralDocument
+    created: bool
+    changed: bool  # the content changed: a new revision went through the rules
+    withdrawn: bool  # the document was taken out of review first
+
+
+def document_save(
+    *,
+    user: User,
+    values: Mapping[str, Any],
+    title: str,
+    template: CollateralTemplate | None = None,
+    document: CollateralDocument | None = None,
+    uploads: Mapping[str, UploadedFile] | None = None,
+    withdraw_first: bool = False,
+    check_fit: bool = True,
+) -> SaveResult:
+    """The editor's save, all or nothing: take the document out of review if asked (and if it is
+    still in review), store the images uploaded for fields that take uploads (each becomes its
+    field's value), create the document from `template` or update `document`, and queue its final
+    render after commit.
+
+    Raises PermissionDenied when `user` does not own `document`; DocumentFrozenError when it waits
+    for review and `withdraw_first` is not set; DocumentValuesError with per-field messages (title
+    and uploads included). When anything is refused, nothing is kept: no withdrawal, no document
+    change, and no upload in the database, in storage or in the reviewers' queue."""
+    if document is not None and document.owner_id != user.pk:
+        raise PermissionDenied
+    stored: list[BrandImage] = []
+    try:
+        with transaction.atomic():
+            result = _save(
+                user=user,
+                values=dict(values),
+                title=title,
+                template=template,
+                document=document,
+                uploads=uploads or {},
+                withdraw_first=withdraw_first,
+                check_fit=check_fit,
+                stored=stored,
+            )
+    except BaseException:
+        for image in stored:
+            image.file.delete(save=False)
+        raise
+    return result
+
+
+def _save(
+    *,
+    user: User,
+    values: dict[str, Any],
+    title: str,
+    template: CollateralTemplate | None,
+    document: CollateralDocument | None,
+    uploads: Mapping[str, UploadedFile],
+    withdraw_first: bool,
+    check_fit: bool,
+    stored: list[BrandImage],
+) -> SaveResult:
+    withdrawn = False
+    if document is not None and withdraw_first:
+        withdrawn = _withdraw_if_in_review(document, user=user)
+    if document is None and not template.is_in_use:
+        raise TemplateNotPublishedError(f"{template.title} is {template.not_in_use_reason}.")
+    pinned = document.pinned_template() if document is not None else template_at_revision(template.live_revision)
+    errors: dict[str, list[str]] = {}
+    if not clean_title(title):
+        errors["title"] = ["Give the document a name."]
+    for tf in pinned.editable_fields():
+        upload = uploads.get(tf.key)
+        if upload is None:
+            continue
+        if not tf.allow_upload:
+            errors.setdefault(tf.key, []).append("This image cannot be replaced by an upload.")
+            continue
+        try:
+            image = user_image_upload(user=user, file=upload)
+        except ValidationError as exc:
+            errors.setdefault(tf.key, []).extend(exc.messages)
+            continue
+        stored.append(image)
+        values[tf.key] = str(image.pk)
+    if errors:
+        raise DocumentValuesError(errors)
+    if document is None:
+        document = document_create(template=template, owner=user, values=values, title=title, check_fit=check_fit)
+        created, changed = True, True
+    else:
+        revision_before = document.latest_revision_id
+        document_update(document=document, values=values, title=title, check_fit=check_fit)
+        created, changed = False, document.latest_revision_id != revision_before
+    final_render_queue(document)
+    return SaveResult(document=document, created=created, changed=changed, withdrawn=withdrawn)
+
+
+def _withdraw_if_in_review(document: CollateralDocument, *, user: User) -> bool:
+    """For "withdraw and save". If a reviewer decided in the meantime there is nothing to withdraw,
+    and the save goes ahead."""
+    try:
+        document_withdraw(document, user=user)
+    except DecisionConflict:
+        return False
+    document.refresh_from_db(fields=WORKFLOW_FIELDS)
+    return True
+
+
+# --- Submit and withdraw --------------------------------------------------------------------
+
+
+def submit_refusal(document: CollateralDocument) -> str:
+    """Why the owner may not submit `document` for brand review now ("" when they may)."""
+    if document.deleted_at is not None:
+        return "This document was deleted."
+    if document.approval_state == ApprovalState.IN_REVIEW:
+        return "This document is already waiting for review."
+    if document.approval_state == ApprovalState.APPROVED and document.latest_revision_id == document.live_revision_id:
+        return "This document is already approved."
+    reason = document.template.withdrawal_reason
+    if reason:
+        return f"The template of this document is {reason}; it can no longer be submitted."
+    return ""
+
+
 @transaction.atomic
-def document_submit(document: CollateralDocument, *, user, note: str = "") -> str:
+def document_submit(document: CollateralDocument, *, user: User, note: str = "") -> str:
     """Send the document to brand review (or approve it, if the rules now allow everything).
-    Returns the new approval state."""
+    Returns the new approval state. PermissionDenied for anyone but the owner; ApprovalError with
+    `submit_refusal`'s reason when it cannot be submitted."""
     document = _locked(document)
     if document.owner_id != user.pk:
         raise PermissionDenied
-    if document.deleted_at is not None:
-        raise ApprovalError("This document was deleted.")
-    if document.approval_state == ApprovalState.IN_REVIEW:
-        raise ApprovalError("This document is already waiting for review.")
-    if document.approval_state == ApprovalState.APPROVED and document.latest_revision_id == document.live_revision_id:
-        raise ApprovalError("This document is already approved.")
-    reason = document.template.withdrawal_reason
+    reason = submit_refusal(document)
     if reason:
-        raise ApprovalError(f"The template of this document is {reason}; it can no longer be submitted.")
-    return _run_workflow(document, user=user, note=note.strip()[:2000])
+        raise ApprovalError(reason)
+    return _run_workflow(document, user=user, note=note.strip()[:NOTE_MAX_CHARS])
 
 
-def _run_workflow(document: CollateralDocument, *, user, note: str) -> str:
+def _run_workflow(document: CollateralDocument, *, user: User, note: str) -> str:
     """Start the document workflow (or resume it after changes were requested) on the latest
     revision. The rules task runs first; the review task approves itself when nothing needs
     review, which finishes the workflow and publishes the revision."""
@@ -136,12 +283,8 @@ def _run_workflow(document: CollateralDocument, *, user, note: str) -> str:
             current.cancel(user=user)
         workflow_state = document_workflow().start(document, user)
     document.refresh_from_db()
-    review_state = (
-        BrandReviewTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
-    )
-    rules_state = (
-        BrandRulesTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
-    )
+    review_state = latest_review_state(workflow_state.pk)
+    rules_state = latest_rules_state(workflow_state.pk)
     if workflow_state.status == WorkflowState.STATUS_APPROVED:
         set_approval_state(document, ApprovalState.APPROVED)
         audit_document(
@@ -175,11 +318,9 @@ def _run_workflow(document: CollateralDocument, *, user, note: str) -> str:
 
 
 @transaction.atomic
-def document_delete(*, document: CollateralDocument, user) -> None:
+def document_delete(*, document: CollateralDocument, user: User) -> None:
     """Delete (softly) a document; a review it was waiting for is withdrawn first, so it leaves
     the review queue and nobody decides on a deleted document."""
-    from templates_lib.services.documents import document_row_delete
-
     locked = _locked(document)
     if locked.owner_id != user.pk:
         raise PermissionDenied
@@ -192,7 +333,7 @@ def document_delete(*, document: CollateralDocument, user) -> None:
 
 
 @transaction.atomic
-def document_withdraw(document: CollateralDocument, *, user) -> None:
+def document_withdraw(document: CollateralDocument, *, user: User) -> None:
     """Take a document out of review so it can be edited again."""
     document = _locked(document)
     if document.owner_id != user.pk:
@@ -209,7 +350,7 @@ def _locked(document: CollateralDocument) -> CollateralDocument:
     return lock_document(document.pk)
 
 
-def _pending_review(document, *, lock: bool = False):
+def _pending_review(document: CollateralDocument, *, lock: bool = False) -> BrandReviewTaskState | None:
     states = BrandReviewTaskState.objects.filter(document=document, status=TaskState.STATUS_IN_PROGRESS)
     if lock:
         states = states.select_for_update()

@@ -6,14 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail.models import TaskState, WorkflowState
+from wagtail.images import get_image_model
+from wagtail.models import Revision, TaskState, WorkflowState
 
+from accounts.links import document_page
+from accounts.models import User
 from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
-from templates_lib.models import ApprovalState, CollateralDocument
+from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
+from templates_lib.services.publishing import template_publish
 
 from ..audit import audit, audit_document
-from ..models import BrandReviewTaskState, BrandRulesTaskState, FieldComment, NotificationKind, ReviewOutcome
+from ..models import BrandReviewTaskState, FieldComment, NotificationKind, ReviewOutcome, latest_rules_state
 from ..notifications import notify
 from ..reviewers import can_review
 from ..rules import Rule
@@ -22,7 +26,6 @@ from .common import (
     ApprovalError,
     Decision,
     DecisionConflict,
-    document_portal_url,
     lock_document,
     set_approval_state,
 )
@@ -40,7 +43,7 @@ class DecisionResult:
 def review_decide(
     *,
     task_state_id: int,
-    reviewer,
+    reviewer: User,
     decision: str,
     comment: str = "",
     field_comments: dict[str, str] | None = None,
@@ -113,11 +116,13 @@ def review_decide(
         lines = [comment] if comment else []
         lines += [f"{fields[key].label}: {text}" for key, text in field_comments.items()]
         body = "\n".join(lines)
-    notify([document.owner], kind=kind, title=title, body=body, url=document_portal_url(document), document=document)
+    notify(
+        [document.owner], kind=kind, title=title, body=body, url=document_page(document.public_id), document=document
+    )
     return DecisionResult(outcome=task_state.outcome, task_state=task_state)
 
 
-def _already_decided(task_state) -> str:
+def _already_decided(task_state: BrandReviewTaskState) -> str:
     if task_state.status == TaskState.STATUS_CANCELLED:
         return "The requester withdrew this document from review before your decision; nothing was recorded."
     who = task_state.finished_by.get_full_name() if task_state.finished_by else "Someone"
@@ -126,14 +131,10 @@ def _already_decided(task_state) -> str:
     return f"{who} already decided this submission ({what}{', at ' + when if when else ''}). Your decision was not recorded."
 
 
-def _approve_reviewed_assets(document, workflow_state, reviewer) -> None:
+def _approve_reviewed_assets(document: CollateralDocument, workflow_state: WorkflowState, reviewer: User) -> None:
     """Approving a document approves what the reviewer saw in it: the uploads and the partner
     logo the rules assessed for this submission (a logo replaced since stays unreviewed)."""
-    from wagtail.images import get_image_model
-
-    rules_state = (
-        BrandRulesTaskState.objects.filter(workflow_state=workflow_state).order_by("-started_at", "-pk").first()
-    )
+    rules_state = latest_rules_state(workflow_state.pk)
     verdicts = rules_state.assessment.get("verdicts", []) if rules_state else []
     image_ids = {v["image_id"] for v in verdicts if v.get("image_id") and v.get("rule") == Rule.UPLOADED_IMAGE}
     logo_ids = {v["image_id"] for v in verdicts if v.get("image_id") and v.get("rule") == Rule.PARTNER_LOGO}
@@ -148,13 +149,10 @@ def _approve_reviewed_assets(document, workflow_state, reviewer) -> None:
 
 
 @transaction.atomic
-def promote_wording(*, document: CollateralDocument, field_key: str, reviewer):
+def promote_wording(*, document: CollateralDocument, field_key: str, reviewer: User) -> Revision:
     """Add an approved free-text value of `document` to its template's field as a wording
     approved in advance: a new template revision, published, so the next document using the
     same text is approved by the rules."""
-    from templates_lib.models import CollateralTemplate
-    from templates_lib.services.publishing import template_publish
-
     if not can_review(reviewer, document):
         raise PermissionDenied
     if not document.is_approved:

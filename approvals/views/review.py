@@ -47,9 +47,7 @@ def _submitted_content(round_):
     document = round_.document
     if round_.revision_id is None:
         return document
-    submitted = round_.revision.as_object()
-    submitted.owner = document.owner
-    return submitted
+    return document.at_revision(round_.revision)
 
 
 def _draft_job(submitted):

@@ -17,7 +17,7 @@ from wagtail.models import Collection
 from accounts.models import Organisation, Region, Tier
 from accounts.roles import Role, ensure_role_groups
 from accounts.services import organisation_ensure_group, organisation_member_add
-from approvals.services import document_create
+from approvals.services import document_create, document_submit
 from brand.models import BrandColour, BrandFont, BrandKit
 from brand.services import root_collection
 from templates_lib.models import CollateralDocument, CollateralTemplate, TemplateField
@@ -306,7 +306,6 @@ TAILORED_STORY = (
 def load_review_examples(users: dict, templates: list[CollateralTemplate]) -> None:
     """Work for the approval loop: one of the rep's documents with its own story, waiting for brand
     review, and one not yet submitted."""
-    from approvals.services import document_submit
 
     onepager = next(t for t in templates if t.title == "Product one-pager")
     rep = users["rep"]

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals import selectors as approval_selectors
 from approvals import services as approvals
-from templates_lib import selectors
 from templates_lib.models import ApprovalState
 from templates_lib.selectors import documents_editable_by
 from templates_lib.services import documents as document_services
@@ -24,7 +24,7 @@ def document_list(request):
     scope = "others" if request.GET.get("scope") == "others" else "mine"
     state = request.GET.get("state", "")
     state = state if state in ApprovalState.values else ""
-    documents = selectors.document_list(
+    documents = approval_selectors.document_list(
         request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope, state=state
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))

@@ -5,15 +5,13 @@ editor with everything the user typed and an error on each bad field."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from approvals.selectors import documents_visible_to
-from approvals.services import DecisionConflict, document_create, document_update, document_withdraw
-from brand.services import user_image_upload
+from approvals.services import document_save
 from templates_lib.rendering.html import render_collateral_html
 from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
@@ -22,7 +20,6 @@ from templates_lib.services.documents import (
     DocumentFrozenError,
     DocumentValuesError,
     default_title,
-    document_queue_render,
 )
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
@@ -32,21 +29,6 @@ from ..presenters import DocumentApproval, after_save_message, editor_field_rows
 
 STATUS_UNPROCESSABLE = 422
 STATUS_CONFLICT = 409
-
-
-def _take_uploads(request, pinned, raw: dict, errors: dict) -> None:
-    """Store images uploaded for fields that allow it; the new image becomes the field's value."""
-    for tf in pinned.editable_fields():
-        upload = request.FILES.get(tf.key + UPLOAD_SUFFIX)
-        if upload is None:
-            continue
-        if not tf.allow_upload:
-            errors.setdefault(tf.key, []).append("This image cannot be replaced by an upload.")
-            continue
-        try:
-            raw[tf.key] = str(user_image_upload(user=request.user, file=upload).pk)
-        except ValidationError as exc:
-            errors.setdefault(tf.key, []).extend(exc.messages)
 
 
 def _render_editor(
@@ -98,44 +80,51 @@ def _frozen_preview(document, pinned) -> str:
     )
 
 
+def _uploads(request, pinned) -> dict:
+    """Files posted for the template's editable fields, by field key."""
+    return {
+        tf.key: request.FILES[tf.key + UPLOAD_SUFFIX]
+        for tf in pinned.editable_fields()
+        if tf.key + UPLOAD_SUFFIX in request.FILES
+    }
+
+
 def _save(request, *, template, pinned, document=None):
     raw = submitted_values(pinned, request.POST)
-    errors: dict[str, list[str]] = {}
-    _take_uploads(request, pinned, raw, errors)
-    title_form = TitleForm(request.POST)
-    if not title_form.is_valid():
-        errors.setdefault("title", []).extend(title_form.errors.get("title", []))
     title = request.POST.get("title", "")
-    if not errors:
-        try:
-            created = document is None
-            if created:
-                document = document_create(template=template, owner=request.user, values=raw, title=title)
-                changed = True
-            else:
-                if request.POST.get("withdraw_and_save") == "1":
-                    _withdraw_quietly(request, document)
-                revision_before = document.latest_revision_id
-                document_update(document=document, values=raw, title=title)
-                changed = document.latest_revision_id != revision_before
-            level, text = after_save_message(document, created=created, changed=changed)
-            getattr(messages, level)(request, text)
-            document_queue_render(document=document)
-            return redirect("portal:document-edit", document.public_id)
-        except DocumentValuesError as exc:
-            errors = exc.errors
-        except DocumentFrozenError as exc:
-            return _render_editor(
-                request,
-                template=template,
-                pinned=pinned,
-                values=document.values,
-                raw=raw,
-                document=document,
-                title=title,
-                status=STATUS_CONFLICT,
-                frozen_conflict=str(exc),
-            )
+    title_form = TitleForm(request.POST)
+    try:
+        if not title_form.is_valid():
+            raise DocumentValuesError({"title": title_form.errors["title"]})
+        result = document_save(
+            user=request.user,
+            template=template,
+            document=document,
+            values=raw,
+            title=title,
+            uploads=_uploads(request, pinned),
+            withdraw_first=request.POST.get("withdraw_and_save") == "1",
+        )
+    except DocumentValuesError as exc:
+        errors = exc.errors
+    except DocumentFrozenError as exc:
+        return _render_editor(
+            request,
+            template=template,
+            pinned=pinned,
+            values=document.values,
+            raw=raw,
+            document=document,
+            title=title,
+            status=STATUS_CONFLICT,
+            frozen_conflict=str(exc),
+        )
+    else:
+        if result.withdrawn:
+            messages.info(request, "Withdrawn from review.")
+        level, text = after_save_message(result.document, created=result.created, changed=result.changed)
+        getattr(messages, level)(request, text)
+        return redirect("portal:document-edit", result.document.public_id)
     return _render_editor(
         request,
         template=template,
@@ -147,16 +136,6 @@ def _save(request, *, template, pinned, document=None):
         title=title,
         status=STATUS_UNPROCESSABLE,
     )
-
-
-def _withdraw_quietly(request, document) -> None:
-    """For "withdraw and save": take the document out of review first. If a reviewer decided in the
-    meantime there is nothing to withdraw; the save goes ahead and its message says where it stands."""
-    try:
-        document_withdraw(document, user=request.user)
-    except DecisionConflict:
-        return
-    messages.info(request, "Withdrawn from review.")
 
 
 @login_required

@@ -5,9 +5,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from wagtail.models import DraftStateMixin, RevisionMixin, WorkflowMixin
+from wagtail.models import DraftStateMixin, Revision, RevisionMixin, WorkflowMixin
 
+from ..revisions import template_at_revision
 from .row_fields import RowFieldsMixin
+from .template import CollateralTemplate
 
 
 class ApprovalState(models.TextChoices):
@@ -74,11 +76,17 @@ class CollateralDocument(RowFieldsMixin, WorkflowMixin, DraftStateMixin, Revisio
     def __str__(self) -> str:
         return self.title
 
-    def pinned_template(self):
+    def pinned_template(self) -> CollateralTemplate:
         """The template as it was in the pinned revision (fields included). Read-only: shared."""
-        from ..revisions import template_at_revision
-
         return template_at_revision(self.template_revision)
+
+    def at_revision(self, revision: Revision) -> "CollateralDocument":
+        """This document with the content `revision` holds: values and pinned template revision
+        from the revision; row fields (title, owner, approval state) from this row. Unsaved."""
+        content = self.with_content_json(revision.content)
+        content.owner = self.owner
+        content.template = self.template
+        return content
 
     @property
     def is_approved(self) -> bool:

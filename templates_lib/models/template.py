@@ -6,7 +6,9 @@ from functools import cached_property
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponse
+from django.utils import timezone
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -22,6 +24,8 @@ from wagtail.models import (
     RevisionMixin,
 )
 from wagtail.search import index
+
+from templates_lib.rendering.pdf import render_template_preview
 
 from ..field_locks import Formatting, LockMode, is_user_editable
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
@@ -47,6 +51,28 @@ class TemplateTag(TaggedItemBase):
     content_object = ParentalKey(
         "templates_lib.CollateralTemplate", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+class CollateralTemplateQuerySet(models.QuerySet):
+    """A template's use, against the clock. `expire_at` and `go_live_at` count as soon as their time
+    passes, before `publish_scheduled` gets round to (un)publishing the template."""
+
+    def retired(self) -> "CollateralTemplateQuerySet":
+        return self.filter(retired_at__isnull=False)
+
+    def expired(self) -> "CollateralTemplateQuerySet":
+        """Expired by their schedule and not retired (retirement is reported first)."""
+        return self.filter(retired_at__isnull=True).filter(Q(expired=True) | Q(expire_at__lte=timezone.now()))
+
+    def in_use(self) -> "CollateralTemplateQuerySet":
+        """Templates new documents may be made from: published, not retired, not expired and not
+        scheduled to go live later. The same rule as `CollateralTemplate.is_in_use`."""
+        now = timezone.now()
+        return (
+            self.filter(live=True, expired=False, retired_at__isnull=True)
+            .exclude(expire_at__lte=now)
+            .exclude(go_live_at__gt=now)
+        )
 
 
 class CollateralTemplate(
@@ -105,6 +131,8 @@ class CollateralTemplate(
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
 
+    objects = CollateralTemplateQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         verbose_name = "collateral template"
@@ -134,9 +162,28 @@ class CollateralTemplate(
     @property
     def is_expired(self) -> bool:
         """Expired by its schedule, whether or not `publish_scheduled` has run since."""
-        from django.utils import timezone
-
         return self.expired or (self.expire_at is not None and self.expire_at <= timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published with a go-live time that has not come yet."""
+        return self.go_live_at is not None and self.go_live_at > timezone.now()
+
+    @property
+    def not_in_use_reason(self) -> str:
+        """Why no new document may be made from it now: "retired", "expired", "not published" or
+        "not live yet" ("" when it is in use; the same rule as `CollateralTemplateQuerySet.in_use`)."""
+        if self.withdrawal_reason:
+            return self.withdrawal_reason
+        if not self.live or self.live_revision_id is None:
+            return "not published"
+        if self.is_scheduled:
+            return "not live yet"
+        return ""
+
+    @property
+    def is_in_use(self) -> bool:
+        return not self.not_in_use_reason
 
     @property
     def withdrawal_reason(self) -> str:
@@ -171,7 +218,6 @@ class CollateralTemplate(
     default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
-        from templates_lib.rendering.pdf import render_template_preview
 
         output = render_template_preview(template=self, as_pdf=mode_name == "pdf")
         if mode_name == "pdf":

@@ -1,17 +1,34 @@
-"""Writes for documents (a user's documents). Every value goes through the validation service."""
+"""Writes to a document's row. Every value goes through the validation service.
+
+The `document_row_*` functions change the row only: they keep no revision and apply no brand
+rules. `approvals.services` wraps them (document_create, document_update, document_duplicate,
+document_delete, document_upgrade) and records each change of content as a revision that goes
+through the rules; everything above this app calls those. Even so, final output never comes from
+the row: it is rendered from the approved revision (`approvals.output`)."""
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import User
+
 from ..models import ApprovalState, CollateralDocument, CollateralTemplate
+from ..revisions import template_at_revision
 from ..tokens import TokenContext
 from .validation import CleanResult, document_values_clean
 
+TITLE_MAX_CHARS = 200
+VIEW_PERMISSION = "templates_lib.view_collateraldocument"
+
 
 class DocumentValuesError(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
+    """Values (or a title) refused, with messages per field key."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items()))
 
@@ -20,51 +37,62 @@ class TemplateNotPublishedError(Exception):
     pass
 
 
-# What the approval loop changes behind a caller's back: read fresh before deciding anything.
-WORKFLOW_FIELDS = ["approval_state", "live", "live_revision", "latest_revision", "has_unpublished_changes"]
-
-
 class DocumentFrozenError(Exception):
     """A document waiting for brand review cannot change; the owner withdraws it first."""
+
+
+class ShareError(Exception):
+    pass
+
+
+# What the approval loop changes behind a caller's back: read fresh before deciding anything.
+WORKFLOW_FIELDS = ["approval_state", "live", "live_revision", "latest_revision", "has_unpublished_changes"]
 
 
 def default_title(template: CollateralTemplate) -> str:
     return f"{template.title} – {timezone.localdate():%d %b %Y}"
 
 
+def clean_title(title: str) -> str:
+    """One line (line breaks and runs of spaces become single spaces), at most 200 characters."""
+    return " ".join(title.split())[:TITLE_MAX_CHARS]
+
+
+def _clean(template: CollateralTemplate, values: dict[str, Any], owner: User, check_fit: bool) -> CleanResult:
+    result = document_values_clean(
+        template=template, submitted=values, token_context=TokenContext(user=owner), check_fit=check_fit
+    )
+    if not result.is_valid:
+        raise DocumentValuesError(result.errors)
+    return result
+
+
 @transaction.atomic
 def document_row_create(
-    *, template: CollateralTemplate, owner, values: dict[str, Any], title: str = "", check_fit: bool = True
+    *, template: CollateralTemplate, owner: User, values: dict[str, Any], title: str = "", check_fit: bool = True
 ) -> CollateralDocument:
-    """Create a document from the template's live revision. Raises DocumentValuesError with
-    per-field errors (nothing is written) when a value breaks the template's rules.
-    approvals.services.document_create wraps this and sends the content through the brand rules."""
+    """Create a document from the template's live revision. Raises TemplateNotPublishedError unless
+    the template is in use, and DocumentValuesError with per-field errors (nothing is written) when
+    a value breaks the template's rules."""
+    if not template.is_in_use:
+        raise TemplateNotPublishedError(f"{template.title} is {template.not_in_use_reason}.")
     revision = template.live_revision
-    if not template.live or revision is None:
-        raise TemplateNotPublishedError(f"{template.title} is not published.")
-    from ..revisions import template_at_revision
-
-    if template.withdrawal_reason:
-        raise TemplateNotPublishedError(f"{template.title} is {template.withdrawal_reason}.")
-    pinned = template_at_revision(revision)
-    result = _clean(pinned, values, owner, check_fit)
-    document = CollateralDocument.objects.create(
+    result = _clean(template_at_revision(revision), values, owner, check_fit)
+    return CollateralDocument.objects.create(
         owner=owner,
         template=template,
         template_revision=revision,
-        title=title or default_title(template),
+        title=clean_title(title) or default_title(template),
         values=result.values,
     )
-    return document
 
 
 @transaction.atomic
 def document_row_update(
     *, document: CollateralDocument, values: dict[str, Any], title: str | None = None, check_fit: bool = True
 ) -> CollateralDocument:
-    """Replace the document's values, validated against its pinned revision. Refused while the
-    document waits for brand review. approvals.services.document_update wraps this and records
-    the change as a revision that goes through the brand rules."""
+    """Replace the document's values, validated against its pinned revision. Raises
+    DocumentFrozenError while the document waits for brand review, DocumentValuesError for bad values."""
     # Locked, so a save and a submission of the same document happen one after the other.
     current = CollateralDocument.objects.select_for_update(of=("self",)).only(*WORKFLOW_FIELDS).get(pk=document.pk)
     for name in WORKFLOW_FIELDS:
@@ -75,24 +103,16 @@ def document_row_update(
     document.values = result.values
     update_fields = ["values", "updated_at"]
     if title is not None:
-        document.title = " ".join(title.split())[:200] or document.title
+        document.title = clean_title(title) or document.title
         update_fields.append("title")
     document.save(update_fields=update_fields)
     return document
 
 
-def _clean(template, values, owner, check_fit) -> CleanResult:
-    result = document_values_clean(
-        template=template, submitted=values, token_context=TokenContext(user=owner), check_fit=check_fit
-    )
-    if not result.is_valid:
-        raise DocumentValuesError(result.errors)
-    return result
-
-
 @transaction.atomic
 def document_rename(*, document: CollateralDocument, title: str) -> CollateralDocument:
-    title = " ".join(title.split())[:200]
+    """A new name (the title belongs to the row, not to the approved content)."""
+    title = clean_title(title)
     if not title:
         raise DocumentValuesError({"title": ["Give the document a name."]})
     document.title = title
@@ -101,16 +121,15 @@ def document_rename(*, document: CollateralDocument, title: str) -> CollateralDo
 
 
 @transaction.atomic
-def document_row_duplicate(*, document: CollateralDocument, owner) -> CollateralDocument:
+def document_row_duplicate(*, document: CollateralDocument, owner: User) -> CollateralDocument:
     """A copy with the same pinned revision and values, owned by `owner`."""
-    copy = CollateralDocument.objects.create(
+    return CollateralDocument.objects.create(
         owner=owner,
         template=document.template,
         template_revision=document.template_revision,
-        title=f"{document.title} (copy)"[:200],
+        title=clean_title(f"{document.title} (copy)"),
         values=dict(document.values),
     )
-    return copy
 
 
 @transaction.atomic
@@ -120,28 +139,11 @@ def document_row_delete(*, document: CollateralDocument) -> None:
     document.save(update_fields=["deleted_at"])
 
 
-def document_queue_render(*, document: CollateralDocument, profile: str = "print") -> None:
-    """Render the final PDF in the background once the surrounding transaction commits, so the
-    download that usually follows a save is served from the cache."""
-    from ..tasks import render_document_pdf
-
-    document_id = document.pk
-    transaction.on_commit(lambda: render_document_pdf.enqueue(document_id, profile))
-
-
-class ShareError(Exception):
-    pass
-
-
 @transaction.atomic
-def document_share(*, document: CollateralDocument, by, email: str):
+def document_share(*, document: CollateralDocument, by: User, email: str) -> User:
     """Share a document read-only with a colleague of the same organisation (a guardian grant).
     The error for an address outside the organisation is the same as for an unknown one, so
     sharing never reveals who exists elsewhere."""
-    from django.contrib.auth import get_user_model
-
-    from guardian.shortcuts import assign_perm
-
     if document.owner_id != by.pk:
         raise ShareError("Only the owner can share this document.")
     colleague = (
@@ -152,14 +154,12 @@ def document_share(*, document: CollateralDocument, by, email: str):
     )
     if colleague is None:
         raise ShareError("Nobody in your organisation has that email address.")
-    assign_perm("templates_lib.view_collateraldocument", colleague, document)
+    assign_perm(VIEW_PERMISSION, colleague, document)
     return colleague
 
 
 @transaction.atomic
-def document_unshare(*, document: CollateralDocument, by, colleague) -> None:
-    from guardian.shortcuts import remove_perm
-
+def document_unshare(*, document: CollateralDocument, by: User, colleague: User) -> None:
     if document.owner_id != by.pk:
         raise ShareError("Only the owner can change who sees this document.")
-    remove_perm("templates_lib.view_collateraldocument", colleague, document)
+    remove_perm(VIEW_PERMISSION, colleague, document)

@@ -2,7 +2,7 @@
 reinstating it, and moving documents made from an older revision to the template's live one.
 
 Scheduling needs nothing here: `go_live_at`/`expire_at` are Wagtail's (PublishingPanel), and
-`templates_in_use` (selectors) checks them against the clock. `manage.py publish_scheduled`
+`CollateralTemplateQuerySet.in_use` checks them against the clock. `manage.py publish_scheduled`
 must still run periodically so scheduled revisions go live and expired templates are
 unpublished in Wagtail admin too."""
 
@@ -13,7 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ApprovalState, CollateralDocument, CollateralTemplate
+from wagtail.log_actions import log
+from wagtail.models import Revision
+
+from accounts.models import User
+
+from ..models import ApprovalState, CollateralDocument, CollateralTemplate, TemplateField
 from ..revisions import template_at_revision
 from ..tokens import TokenContext
 from .validation import CleanResult, document_values_clean
@@ -28,7 +33,7 @@ class LifecycleError(Exception):
 # --- Retiring -------------------------------------------------------------------------------
 
 
-def can_manage_lifecycle(user) -> bool:
+def can_manage_lifecycle(user: User) -> bool:
     """Brand managers (template publishers) retire and reinstate templates; partners never do."""
     return bool(
         user.is_authenticated
@@ -48,14 +53,14 @@ def replacement_problem(*, template: CollateralTemplate, replacement: Collateral
         return f"“{replacement.title}” is retired itself. Choose a template that is in use."
     if replacement.is_expired:
         return f"“{replacement.title}” has expired. Choose a template that is in use."
-    if replacement.go_live_at and replacement.go_live_at > timezone.now():
+    if not replacement.is_in_use:
         return f"“{replacement.title}” does not go live until later. Choose a template that is in use."
     return ""
 
 
 @transaction.atomic
 def template_retire(
-    *, template: CollateralTemplate, user, replacement: CollateralTemplate | None = None
+    *, template: CollateralTemplate, user: User, replacement: CollateralTemplate | None = None
 ) -> CollateralTemplate:
     """Take a template out of use: it leaves the library, nobody can start a document from it,
     and its documents can no longer be downloaded as final PDFs; they point to `replacement`.
@@ -86,7 +91,7 @@ def template_retire(
 
 
 @transaction.atomic
-def template_reinstate(*, template: CollateralTemplate, user) -> CollateralTemplate:
+def template_reinstate(*, template: CollateralTemplate, user: User) -> CollateralTemplate:
     """Put a retired template back into use (its replacement link is cleared).
 
     Raises PermissionDenied unless `user` may publish templates, LifecycleError when it is not retired."""
@@ -104,10 +109,8 @@ def template_reinstate(*, template: CollateralTemplate, user) -> CollateralTempl
     return template
 
 
-def _audit(template, action: str, *, user, **data) -> None:
+def _audit(template: CollateralTemplate, action: str, *, user: User, **data: Any) -> None:
     """An entry in Wagtail's audit log (the action labels are registered by approvals/)."""
-    from wagtail.log_actions import log
-
     log(instance=template, action=action, user=user, data=data)
 
 
@@ -118,7 +121,7 @@ def usable_replacement(template: CollateralTemplate) -> CollateralTemplate | Non
     for _ in range(REPLACEMENT_CHAIN_LIMIT):
         if candidate is None:
             return None
-        if candidate.live and not candidate.withdrawal_reason:
+        if candidate.is_in_use:
             return candidate
         candidate = candidate.replacement if candidate.replacement_id else None
     return None
@@ -142,11 +145,11 @@ class RevisionChanges:
         return any((self.added, self.removed, self.now_locked, self.now_editable, self.updated))
 
 
-def _brand_content(tf) -> tuple[Any, ...]:
+def _brand_content(tf: TemplateField) -> tuple[Any, ...]:
     return (tf.lock_mode, tf.default_text, tf.default_image_id, tf.token_source, tf.slot, tf.section)
 
 
-def revision_changes(*, old, new) -> RevisionChanges:
+def revision_changes(*, old: CollateralTemplate, new: CollateralTemplate) -> RevisionChanges:
     """Compare two revisions of a template (objects from `template_at_revision`) field by field."""
     old_fields = {tf.key: tf for tf in old.field_list()}
     new_fields = {tf.key: tf for tf in new.field_list()}
@@ -168,17 +171,20 @@ def revision_changes(*, old, new) -> RevisionChanges:
     return changes
 
 
-def newer_template_revision(document: CollateralDocument):
-    """The template's live revision when it is newer than the one the document is pinned to."""
+def newer_template_revision(document: CollateralDocument) -> Revision | None:
+    """The revision the document can be upgraded to: its template's live revision, when it is newer
+    than the one the document is pinned to and the template is still in use (None otherwise)."""
     template = document.template
-    if not template.live or template.live_revision_id is None:
+    if not template.is_in_use:
         return None
     if template.live_revision_id <= document.template_revision_id:
         return None
     return template.live_revision
 
 
-def carried_values(*, old, new, values: dict[str, Any], owner=None) -> dict[str, Any]:
+def carried_values(
+    *, old: CollateralTemplate, new: CollateralTemplate, values: dict[str, Any], owner: User | None = None
+) -> dict[str, Any]:
     """The document's values that move to `new`: those of fields still there and still the
     user's to set. A value the user left at the old revision's default is not carried, so the
     field takes the new revision's default (the brand team's current wording)."""
@@ -201,7 +207,7 @@ class DroppedValue:
 
 
 def values_for_revision(
-    *, new, carried: dict[str, Any], owner=None, check_fit: bool = True
+    *, new: CollateralTemplate, carried: dict[str, Any], owner: User | None = None, check_fit: bool = True
 ) -> tuple[CleanResult, list[DroppedValue]]:
     """Validate carried values against `new`; a value that no longer passes is dropped (its
     field takes the new default) and reported. LifecycleError if the new defaults fail."""
@@ -237,7 +243,7 @@ class UpgradeResult:
 
 
 @transaction.atomic
-def document_row_upgrade(*, document: CollateralDocument, user) -> UpgradeResult:
+def document_row_upgrade(*, document: CollateralDocument, user: User) -> UpgradeResult:
     """Move a document to its template's live revision.
 
     Values of fields that still exist and are still the user's to set are carried over and

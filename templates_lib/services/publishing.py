@@ -2,10 +2,14 @@
 
 from django.db import transaction
 
+from wagtail.models import Revision
+
+from accounts.models import User
 from templates_lib.rendering.copyfit import copyfit_errors
 
 from ..field_locks import LockMode
 from ..layouts import SlotType
+from ..models import CollateralTemplate
 
 SAMPLE_WORDS = (
     "Measured outcomes from every proposal we shared with the field team, covering pricing, "
@@ -14,7 +18,7 @@ SAMPLE_WORDS = (
 
 
 class TemplatePublishError(Exception):
-    def __init__(self, problems: dict[str, str]):
+    def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{key}: {message}" for key, message in problems.items()))
 
@@ -24,7 +28,7 @@ def _filler(length: int) -> str:
     return text.rstrip() + "x" * (length - len(text.rstrip()))
 
 
-def worst_case_values(template) -> dict[str, str]:
+def worst_case_values(template: CollateralTemplate) -> dict[str, str]:
     """Every editable text field at its maximum: free text filled to its character and line
     limits, choice fields at their longest variant."""
     layout = template.layout_spec
@@ -45,7 +49,7 @@ def worst_case_values(template) -> dict[str, str]:
     return values
 
 
-def template_publish_problems(*, template) -> dict[str, str]:
+def template_publish_problems(*, template: CollateralTemplate) -> dict[str, str]:
     """{field key: message} for fields that would overflow at their limits, or lack a limit."""
     problems = {
         tf.key: "A free field needs a maximum number of characters before publishing."
@@ -63,7 +67,7 @@ def template_publish_problems(*, template) -> dict[str, str]:
 
 
 @transaction.atomic
-def template_publish(*, template, user=None):
+def template_publish(*, template: CollateralTemplate, user: User | None = None) -> Revision:
     """Publish the template's latest revision. Raises TemplatePublishError when it would overflow."""
     revision = template.latest_revision or template.save_revision(user=user)
     problems = template_publish_problems(template=revision.as_object())

@@ -11,15 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils.text import normalize_newlines
 
-from wagtail.images import get_image_model
-
-from templates_lib.rich_text import inspect_markup, is_safe_link, rich_text_plain, sanitise_rich_text
+from accounts.models import User
 
 from ..field_locks import LockMode, allowed_tags, ignored_keys
 from ..layouts import SlotType
+from ..models import CollateralTemplate, TemplateField
+from ..rendering.copyfit import copyfit_errors
+from ..rich_text import inspect_markup, is_safe_link, rich_text_plain, sanitise_rich_text
+from ..selectors import images_for_field
 from ..tokens import TokenContext
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -51,7 +52,7 @@ def _lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def _check_limits(result: CleanResult, tf, text: str, plain: str) -> None:
+def _check_limits(result: CleanResult, tf: TemplateField, text: str, plain: str) -> None:
     if tf.is_required and not plain.strip():
         result.add_error(tf.key, f"{tf.label} is required.")
     if tf.max_chars is not None and len(plain) > tf.max_chars:
@@ -60,7 +61,7 @@ def _check_limits(result: CleanResult, tf, text: str, plain: str) -> None:
         result.add_error(tf.key, f"{tf.label} has {len(_lines(text))} lines; the limit is {tf.max_lines}.")
 
 
-def _clean_free(result: CleanResult, tf, slot_type: SlotType, raw: Any) -> None:
+def _clean_free(result: CleanResult, tf: TemplateField, slot_type: SlotType, raw: Any) -> None:
     text = _as_text(raw)
     if slot_type == SlotType.RICH_TEXT:
         markup = inspect_markup(text)
@@ -87,9 +88,9 @@ def _clean_free(result: CleanResult, tf, slot_type: SlotType, raw: Any) -> None:
     result.values[tf.key] = text
 
 
-def _clean_choice(result: CleanResult, tf, slot_type: SlotType, raw: Any, image_model) -> None:
+def _clean_choice(result: CleanResult, tf: TemplateField, slot_type: SlotType, raw: Any) -> None:
     if slot_type == SlotType.IMAGE:
-        _clean_image(result, tf, raw, image_model, allow_upload=False)
+        _clean_image(result, tf, raw, user=None)
         return
     text = _as_text(raw)
     if not text:
@@ -112,26 +113,19 @@ def _image_id(raw: Any) -> int | None:
         return -1
 
 
-def _clean_image(result: CleanResult, tf, raw: Any, image_model, *, allow_upload: bool, user=None) -> None:
+def _clean_image(result: CleanResult, tf: TemplateField, raw: Any, user: User | None) -> None:
     image_id = _image_id(raw)
     if image_id is None:
         if tf.is_required:
             result.add_error(tf.key, f"Choose an image for {tf.label}.")
         return
-    allowed = image_model.objects.filter(pk=image_id)
-    in_collection = tf.collection_id is not None and allowed.filter(collection_id=tf.collection_id).exists()
-    own_upload = (
-        allow_upload
-        and user is not None
-        and allowed.filter(uploaded_by_user=user, collection__name=settings.LASTMILE_UPLOAD_COLLECTION).exists()
-    )
-    if not (in_collection or own_upload):
+    if not images_for_field(tf, user).filter(pk=image_id).exists():
         result.add_error(tf.key, f"Choose an image from the approved collection for {tf.label}.")
         return
     result.values[tf.key] = image_id
 
 
-def default_value(tf) -> Any:
+def default_value(tf: TemplateField) -> Any:
     """What an editable field starts with when the user has not set it."""
     if tf.default_image_id:
         return tf.default_image_id
@@ -142,7 +136,7 @@ def default_value(tf) -> Any:
 
 def document_values_clean(
     *,
-    template,
+    template: CollateralTemplate,
     submitted: Mapping[str, Any],
     token_context: TokenContext | None = None,
     check_fit: bool = True,
@@ -158,7 +152,6 @@ def document_values_clean(
     editable = template.editable_fields()
     result.ignored = ignored_keys({tf.key for tf in editable}, submitted)
     layout = template.layout_spec
-    image_model = get_image_model()
     user = token_context.user if token_context else None
 
     for tf in editable:
@@ -167,13 +160,11 @@ def document_values_clean(
         if tf.lock_mode == LockMode.FREE:
             _clean_free(result, tf, slot_type, raw)
         elif tf.lock_mode == LockMode.CHOICE:
-            _clean_choice(result, tf, slot_type, raw, image_model)
+            _clean_choice(result, tf, slot_type, raw)
         elif tf.lock_mode == LockMode.IMAGE:
-            _clean_image(result, tf, raw, image_model, allow_upload=tf.allow_upload, user=user)
+            _clean_image(result, tf, raw, user)
 
     if check_fit and result.is_valid:
-        from templates_lib.rendering.copyfit import copyfit_errors
-
         for key, message in copyfit_errors(
             template=template, values=result.values, token_context=token_context
         ).items():

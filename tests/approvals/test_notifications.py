@@ -1,5 +1,7 @@
 """Notifications: email to the requester on a decision, and the portal page listing a user's own."""
 
+from types import SimpleNamespace
+
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -198,3 +200,35 @@ def test_notifications_need_signing_in(client):
 
     assert response.status_code == 302
     assert reverse("portal:login") in response["Location"]
+
+
+def test_notification_mail_is_handed_to_the_task_worker_after_commit(
+    in_review, brand_manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr(
+        "approvals.notifications.send_notification_mail", SimpleNamespace(enqueue=lambda ids: queued.append(ids))
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(in_review, brand_manager, Decision.APPROVE)
+
+    notification = Notification.objects.get(recipient=in_review.owner, kind=NotificationKind.APPROVED)
+    assert queued == [[notification.pk]]
+    assert _lastmile_mail() == []
+
+
+def test_the_worker_emails_each_notification_with_its_link(rep):
+    from approvals.tasks import send_notification_mail
+
+    notification = _notification(rep, title="Approved", body="Go ahead.", url="/documents/x/")
+    mail.outbox.clear()
+
+    sent = send_notification_mail.enqueue([notification.pk]).return_value
+
+    assert sent == 1
+    message = _lastmile_mail()[0]
+    assert message.to == [rep.email]
+    assert message.subject == "[Lastmile] Approved"
+    assert message.body == "Go ahead.\n\nhttp://testserver/documents/x/"

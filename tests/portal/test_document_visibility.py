@@ -7,8 +7,8 @@ from django.urls import reverse
 import pytest
 
 from accounts.roles import Role
+from approvals.selectors import documents_visible_to
 from approvals.services import document_create
-from templates_lib.selectors import documents_visible_without_review
 from templates_lib.services.audience import template_share
 from templates_lib.services.documents import ShareError, document_share
 
@@ -32,7 +32,7 @@ def world(brand_kit, roles):
 
 
 def visible(user, document) -> bool:
-    return documents_visible_without_review(user).filter(pk=document.pk).exists()
+    return documents_visible_to(user).filter(pk=document.pk).exists()
 
 
 def test_the_owner_sees_their_document(world):

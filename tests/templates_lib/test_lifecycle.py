@@ -575,3 +575,29 @@ def test_analyst_cannot_retire_in_admin(client, analyst, onepager):
     assert response.url == reverse("wagtailadmin_home")
     onepager.refresh_from_db()
     assert not onepager.is_retired
+
+
+def test_the_listings_in_use_filter_leaves_out_templates_that_go_live_later(brand_client, onepager, replacement):
+    CollateralTemplate.objects.filter(pk=onepager.pk).update(go_live_at=timezone.now() + timedelta(days=2))
+
+    response = brand_client.get(reverse(f"{ADMIN}:list"), {"in_use": "in_use"})
+
+    titles = [template.title for template in response.context["object_list"]]
+    assert titles == [replacement.title]
+
+
+def test_the_in_use_rule_is_the_same_for_a_template_and_a_query(onepager, replacement, brand_manager):
+    CollateralTemplate.objects.filter(pk=onepager.pk).update(go_live_at=timezone.now() + timedelta(days=2))
+    template_retire(template=replacement, user=brand_manager)
+    later = make_template(title="Expired")
+    CollateralTemplate.objects.filter(pk=later.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+
+    templates = list(CollateralTemplate.objects.all())
+
+    in_use = set(CollateralTemplate.objects.in_use().values_list("pk", flat=True))
+    assert in_use == {template.pk for template in templates if template.is_in_use}
+    assert {t.title: t.not_in_use_reason for t in templates} == {
+        onepager.title: "not live yet",
+        replacement.title: "retired",
+        "Expired": "expired",
+    }

@@ -23,6 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
+
 from accounts.models import Organisation, Region, Tier
 from accounts.roles import Role, ensure_role_groups
 from templates_lib.models import CollateralTemplate, TemplateGroupGrant, TemplateTag
@@ -272,7 +275,6 @@ class Command(BaseCommand):
         return [t.pk for t in new]
 
     def tags(self) -> list[int]:
-        from taggit.models import Tag
 
         existing = {tag.name: tag.pk for tag in Tag.objects.filter(name__in=TAGS)}
         slugs = set(Tag.objects.filter(slug__in=[slugify(name) for name in TAGS]).values_list("slug", flat=True))
@@ -323,7 +325,6 @@ class Command(BaseCommand):
     # Search index: bulk_create skips the signals that keep it current -----------------------
 
     def index(self, ids: list[int]) -> None:
-        from wagtail.search.backends import get_search_backend
 
         backend = get_search_backend()
         for start in range(0, len(ids), BATCH):

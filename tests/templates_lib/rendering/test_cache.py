@@ -92,11 +92,3 @@ def test_a_failed_write_leaves_no_file_under_the_key(document, monkeypatch):
     import os
 
     assert [name for name in os.listdir(folder) if name.startswith(".partial-")] == []
-
-
-def test_the_background_task_renders_into_the_cache(document):
-    from templates_lib.tasks import render_document_pdf
-
-    result = render_document_pdf.enqueue(document.pk, Profile.PRINT)
-
-    assert renders_storage().exists(result.return_value)

@@ -1,0 +1,57 @@
+"""Background work of the approval loop, run by the task worker (`manage.py db_worker`): final PDFs
+rendered ahead of their download, and notification mail sent outside the request."""
+
+import logging
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from django_tasks import task
+
+from accounts.links import absolute_url
+from templates_lib.models import CollateralDocument
+from templates_lib.rendering.cache import render_pdf_cached
+from templates_lib.rendering.profile import Profile
+
+from .models import Notification
+from .output import final_output, final_output_refusal
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def render_final_pdf(document_id: int, profile: str) -> str:
+    """Render a document's final PDF (its approved content) into the render cache; return its
+    storage name. Fails, with the reason, when the document has no final output any more."""
+    document = CollateralDocument.objects.select_related("owner", "template", "live_revision").get(pk=document_id)
+    return render_pdf_cached(final_output(document, profile=profile).job)
+
+
+def final_render_queue(document: CollateralDocument, *, profile: str = Profile.PRINT) -> None:
+    """After the surrounding transaction commits, render the document's final PDF in the background,
+    so the download that usually follows a save is served from the cache. Nothing is queued for a
+    document without approved content."""
+    if final_output_refusal(document):
+        return
+    document_id = document.pk
+    transaction.on_commit(lambda: render_final_pdf.enqueue(document_id, profile))
+
+
+@task()
+def send_notification_mail(notification_ids: list[int]) -> int:
+    """Email each notification to its recipient; returns how many went out. A failure is logged
+    per address and does not stop the others."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=notification_ids).select_related("recipient"):
+        address = notification.recipient.email
+        if not address:
+            continue
+        body = notification.body
+        message = f"{body}\n\n{absolute_url(notification.url)}" if notification.url else body
+        try:
+            send_mail(f"[Lastmile] {notification.title}", message, None, [address])
+        except Exception:
+            logger.exception("Could not send the notification %r to %s", notification.title, address)
+            continue
+        sent += 1
+    return sent
