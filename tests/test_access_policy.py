@@ -20,8 +20,8 @@ from approvals.services import document_create, document_submit
 from templates_lib.models import ApprovalState
 from templates_lib.services.audience import template_share
 
-from .approvals.conftest import reviewed_fields
 from .factories.accounts import OrganisationFactory, UserFactory, partner_member
+from .factories.approvals import reviewed_fields
 from .factories.templates_lib import make_template
 
 ROLES = ["rep", "partner_a", "partner_manager_a", "partner_b", "brand_manager", "analyst", "admin"]
