@@ -11,6 +11,7 @@ from approvals.services import Decision, document_create, document_submit, docum
 from templates_lib.models import ApprovalState, CollateralTemplate
 from tests.factories.accounts import OrganisationFactory, RegionFactory, UserFactory, partner_member
 from tests.factories.approvals import make_document, pending_round, round_in_review
+from tests.refusals import assert_admin_refused
 
 WORDS = "Forecasts your board will trust"
 
@@ -261,11 +262,12 @@ def test_a_region_limited_reviewer_cannot_decide_another_regions_review(emea_cli
 
 @pytest.mark.parametrize("who", ["rep", "analyst"])
 def test_people_outside_the_brand_team_cannot_decide(who, request, client, round_):
-    client.force_login(request.getfixturevalue(who))
+    user = request.getfixturevalue(who)
+    client.force_login(user)
 
     response = client.post(screen(round_), {"decision": "approve"})
 
-    assert response.status_code == 302
+    assert_admin_refused(response, user)
     round_.refresh_from_db()
     assert round_.status == TaskState.STATUS_IN_PROGRESS
 
@@ -275,7 +277,7 @@ def test_an_analyst_cannot_see_the_preview(client, analyst, round_):
 
     response = client.get(reverse("approvals_admin:review-page", args=[round_.pk, 1]))
 
-    assert response.status_code == 302
+    assert_admin_refused(response, analyst)
 
 
 # --- Promote to pre-approved ----------------------------------------------------------------
