@@ -7,6 +7,7 @@ import pytest
 from accounts.roles import Role, ensure_role_groups
 
 from .factories.accounts import UserFactory
+from .factories.approvals import make_reviewed_template
 from .factories.brand import make_brand_kit
 from .factories.templates_lib import make_template
 
@@ -75,6 +76,12 @@ def brand_kit(db):
 @pytest.fixture
 def onepager(db, brand_kit):
     return make_template()
+
+
+@pytest.fixture
+def reviewed_template(db, brand_kit):
+    """A published one-pager whose subheadline the brand team reviews (tests/factories/approvals.py)."""
+    return make_reviewed_template()
 
 
 @pytest.fixture

@@ -65,11 +65,13 @@ def test_approving_a_logo_through_the_queue(brand_client, pending_logo, brand_ma
 
 
 def test_turning_a_logo_down_needs_a_note(brand_client, pending_logo):
+    logo_id = pending_logo.logo_id
+
     response = brand_client.post(logo_decision(pending_logo), {"approve": "0", "note": ""})
 
     assert any("Say why the logo is turned down" in message for message in messages_of(response))
     pending_logo.refresh_from_db()
-    assert pending_logo.logo_id is not None
+    assert pending_logo.logo_id == logo_id
     assert not pending_logo.is_logo_approved
 
 

@@ -6,15 +6,16 @@ import threading
 
 from django.db import connection
 
-from wagtail.models import ModelLogEntry, TaskState
+from wagtail.models import ModelLogEntry
 
 import pytest
 
 from accounts.roles import Role
-from approvals.models import BrandReviewTaskState, FieldComment, Notification, ReviewOutcome
-from approvals.services import Decision, DecisionConflict, document_create, document_submit, review_decide
+from approvals.models import FieldComment, Notification, ReviewOutcome
+from approvals.services import Decision, DecisionConflict, review_decide
 from templates_lib.models import ApprovalState
 from tests.factories.accounts import UserFactory
+from tests.factories.approvals import document_in_review, pending_round
 
 DECISION_ACTIONS = ("lastmile.document.approved", "lastmile.document.changes_requested")
 
@@ -27,9 +28,8 @@ DECISION_ACTIONS = ("lastmile.document.approved", "lastmile.document.changes_req
 def test_two_simultaneous_decisions_record_exactly_one(reviewed_template, rep, brand_manager, roles):
     other_reviewer = UserFactory(username="brand2")
     other_reviewer.groups.add(roles[Role.BRAND_MANAGER])
-    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
-    document_submit(document, user=rep)
-    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    document = document_in_review(reviewed_template, rep)
+    round_ = pending_round(document)
     barrier, outcomes, lock = threading.Barrier(2), {}, threading.Lock()
 
     def decide(reviewer, decision, field_comments):
@@ -77,9 +77,8 @@ def test_two_simultaneous_decisions_record_exactly_one(reviewed_template, rep, b
 def test_a_withdrawal_and_a_decision_at_once_end_cleanly(reviewed_template, rep, brand_manager):
     from approvals.services import document_withdraw
 
-    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our words"})
-    document_submit(document, user=rep)
-    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    document = document_in_review(reviewed_template, rep)
+    round_ = pending_round(document)
     barrier, outcomes, lock = threading.Barrier(2), {}, threading.Lock()
 
     def run(name, action):

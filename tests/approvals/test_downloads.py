@@ -4,8 +4,8 @@ from django.urls import reverse
 
 import pytest
 
-from approvals.models import BrandReviewTaskState
-from approvals.services import Decision, document_create, document_submit, document_withdraw, review_decide
+from approvals.services import Decision, document_submit, document_withdraw
+from tests.factories.approvals import OWN_WORDS, decide, document_needing_approval, submit_and_approve
 from tests.pdf import page_texts, text
 
 WATERMARK = "DRAFT – NOT APPROVED"
@@ -13,7 +13,7 @@ WATERMARK = "DRAFT – NOT APPROVED"
 
 @pytest.fixture
 def pending_document(reviewed_template, rep):
-    return document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
+    return document_needing_approval(reviewed_template, rep)
 
 
 def _final(client, document):
@@ -37,25 +37,22 @@ def test_download_start_page_is_refused_too(rep_client, pending_document):
     assert response.status_code == 403
 
 
-def test_draft_preview_is_watermarked_on_every_page(rep_client, pending_document):
+def test_draft_preview_of_a_one_pager_is_watermarked(rep_client, pending_document):
     response = rep_client.get(reverse("portal:document-draft-pdf", args=[pending_document.public_id]))
 
     assert response.status_code == 200
-    pages = page_texts(_pdf(response))
-    assert pages
-    assert all(WATERMARK in page for page in pages)
+    [page] = page_texts(_pdf(response))  # the one-pager has one page
+    assert WATERMARK in page
 
 
-def test_approved_final_pdf_has_no_watermark(rep_client, pending_document, rep, brand_manager):
-    document_submit(pending_document, user=rep)
-    state = BrandReviewTaskState.objects.get(document=pending_document, status="in_progress")
-    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+def test_approved_final_pdf_has_no_watermark(rep_client, pending_document, brand_manager):
+    submit_and_approve(pending_document, brand_manager)
 
     response = _final(rep_client, pending_document)
 
     assert response.status_code == 200
     pdf_text = text(_pdf(response))
-    assert "Our own words" in pdf_text
+    assert OWN_WORDS in pdf_text
     assert WATERMARK not in pdf_text
 
 
@@ -67,8 +64,7 @@ def test_final_pdf_is_refused_while_in_review(rep_client, pending_document, rep)
 
 def test_final_pdf_is_refused_after_rejection(rep_client, pending_document, rep, brand_manager):
     document_submit(pending_document, user=rep)
-    state = BrandReviewTaskState.objects.get(document=pending_document, status="in_progress")
-    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.REJECT, comment="Off brand")
+    decide(pending_document, brand_manager, Decision.REJECT, comment="Off brand")
 
     response = _final(rep_client, pending_document)
 
@@ -89,7 +85,7 @@ def test_draft_watermark_is_on_every_page_of_a_multi_page_document(client, db):
     from templates_lib.models import CollateralDocument
 
     users = load_demo()["users"]
-    document = CollateralDocument.objects.filter(owner=users["rep"], template__layout="casestudy").first()
+    document = CollateralDocument.objects.get(owner=users["rep"], template__layout="casestudy")
     client.force_login(users["rep"])
 
     response = client.get(reverse("portal:document-draft-pdf", args=[document.public_id]))

@@ -8,17 +8,16 @@ from django.utils import timezone
 
 import pytest
 
-from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_create, document_submit, review_decide
+from approvals.models import Notification, NotificationKind
+from approvals.services import Decision
 
 from ..factories.accounts import UserFactory
+from ..factories.approvals import decide, document_in_review
 
 
 @pytest.fixture
 def in_review(reviewed_template, rep):
-    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
-    return document
+    return document_in_review(reviewed_template, rep)
 
 
 def _notification(user, title="Something happened", **kwargs):
@@ -30,11 +29,6 @@ def _lastmile_mail():
     return [m for m in mail.outbox if m.subject.startswith("[Lastmile]")]
 
 
-def _decide(document, reviewer, decision, **kwargs):
-    task_state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
-    review_decide(task_state_id=task_state.pk, reviewer=reviewer, decision=decision, **kwargs)
-
-
 # --- Email on decision ----------------------------------------------------------------------------
 
 
@@ -44,7 +38,7 @@ def test_the_requester_is_emailed_when_the_document_is_approved(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(in_review, brand_manager, Decision.APPROVE)
+        decide(in_review, brand_manager, Decision.APPROVE)
 
     sent = _lastmile_mail()
     assert [m.to for m in sent] == [[rep.email]]
@@ -58,7 +52,7 @@ def test_the_requester_is_emailed_the_field_comments_when_changes_are_requested(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
+        decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
 
     sent = _lastmile_mail()
     assert [m.to for m in sent] == [[rep.email]]
@@ -70,10 +64,11 @@ def test_the_requester_is_emailed_the_field_comments_when_changes_are_requested(
 def test_no_email_is_sent_before_the_decision_commits(in_review, rep, brand_manager):
     mail.outbox.clear()
 
-    _decide(in_review, brand_manager, Decision.REJECT, comment="No")
+    decide(in_review, brand_manager, Decision.REJECT, comment="No")
 
     assert _lastmile_mail() == []
-    assert Notification.objects.filter(recipient=rep, kind=NotificationKind.REJECTED).exists()
+    notification = Notification.objects.get(recipient=rep)
+    assert (notification.kind, notification.title) == (NotificationKind.REJECTED, f"“{in_review.title}” was rejected")
 
 
 # --- The notifications page -------------------------------------------------------------------------
@@ -122,13 +117,14 @@ def test_the_page_has_an_empty_state(rep_client):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(rep_client, rep):
     notification = _notification(rep, url="/documents/")
+    before = timezone.now()
 
     response = rep_client.get(reverse("portal:notification-open", args=[notification.pk]))
 
     notification.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == "/documents/"
-    assert notification.read_at is not None
+    assert before <= notification.read_at <= timezone.now()
 
 
 def test_a_notification_never_redirects_off_the_site(rep_client, rep):
@@ -152,12 +148,16 @@ def test_another_users_notification_cannot_be_opened(rep_client):
 def test_mark_all_as_read_marks_only_the_users_own(rep_client, rep):
     mine = [_notification(rep), _notification(rep)]
     theirs = _notification(UserFactory(username="someone"))
+    before = timezone.now()
 
     response = rep_client.post(reverse("portal:notifications-read-all"))
 
     assert response.status_code == 302
-    assert all(Notification.objects.get(pk=n.pk).read_at for n in mine)
-    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    for notification in mine:
+        notification.refresh_from_db()
+        assert before <= notification.read_at <= timezone.now()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
 
 
 def test_mark_all_as_read_needs_a_post(rep_client, rep):
@@ -212,7 +212,7 @@ def test_notification_mail_is_handed_to_the_task_worker_after_commit(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        _decide(in_review, brand_manager, Decision.APPROVE)
+        decide(in_review, brand_manager, Decision.APPROVE)
 
     notification = Notification.objects.get(recipient=in_review.owner, kind=NotificationKind.APPROVED)
     assert queued == [[notification.pk]]

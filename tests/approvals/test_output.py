@@ -5,24 +5,18 @@ from django.urls import reverse
 
 import pytest
 
-from approvals.models import BrandReviewTaskState
 from approvals.output import OutputRefused, draft_render_job, final_output
-from approvals.services import Decision, document_create, document_submit, document_update, review_decide
+from approvals.services import document_create, document_submit, document_update
 from approvals.tasks import render_final_pdf
 from templates_lib.models import ApprovalState, CollateralDocument
 from templates_lib.rendering.cache import open_cached_pdf
 from tests.pdf import text
 
+from ..factories.approvals import submit_and_approve
+
 WATERMARK = "DRAFT – NOT APPROVED"
 APPROVED_TEXT = "Words the brand team approved"
 PENDING_TEXT = "Words still waiting for review"
-
-
-def _approve(document, *, owner, reviewer) -> None:
-    document_submit(document, user=owner)
-    state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
-    review_decide(task_state_id=state.pk, reviewer=reviewer, decision=Decision.APPROVE)
-    document.refresh_from_db()
 
 
 @pytest.fixture
@@ -30,7 +24,7 @@ def approved_document(reviewed_template, rep, brand_manager):
     document = document_create(
         template=reviewed_template, owner=rep, values={"subheadline": APPROVED_TEXT}, check_fit=False
     )
-    _approve(document, owner=rep, reviewer=brand_manager)
+    submit_and_approve(document, brand_manager)
     return document
 
 

@@ -13,23 +13,19 @@ import pytest
 
 from accounts.roles import Role
 from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_create, document_submit, review_decide
+from approvals.services import Decision
 
 from ..factories.accounts import RegionFactory, UserFactory
+from ..factories.approvals import decide, document_in_review, pending_round
 
 
 @pytest.fixture
 def waiting(reviewed_template, rep, brand_manager):
     """A document in review for three days."""
-    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
+    document = document_in_review(reviewed_template, rep)
     Notification.objects.all().delete()
     _age(document, hours=72)
     return document
-
-
-def _round(document):
-    return BrandReviewTaskState.objects.get(document=document, status="in_progress")
 
 
 def _age(document, *, hours):
@@ -51,6 +47,7 @@ def test_reviewers_are_reminded_of_a_submission_waiting_too_long(
     waiting, brand_manager, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
+    before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
         output = _remind()
@@ -60,7 +57,7 @@ def test_reviewers_are_reminded_of_a_submission_waiting_too_long(
     assert reminder.document == waiting
     assert "3 days" in reminder.title
     assert [m.to for m in mail.outbox] == [[brand_manager.email]]
-    assert _round(waiting).reminded_at is not None
+    assert before <= pending_round(waiting).reminded_at <= timezone.now()
     assert "Sent reminders for 1 submission " in output
 
 
@@ -104,7 +101,7 @@ def test_the_hours_option_overrides_the_setting(waiting):
 
 @override_settings(LASTMILE_REVIEW_REMINDER_HOURS=48)
 def test_decided_submissions_are_not_reminded(waiting, brand_manager):
-    review_decide(task_state_id=_round(waiting).pk, reviewer=brand_manager, decision=Decision.APPROVE)
+    decide(waiting, brand_manager, Decision.APPROVE)
     Notification.objects.all().delete()
 
     _remind()

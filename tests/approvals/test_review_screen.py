@@ -10,14 +10,14 @@ from approvals.models import BrandReviewTaskState, FieldComment, ReviewOutcome
 from approvals.services import Decision, document_create, document_submit, document_update, review_decide
 from templates_lib.models import ApprovalState, CollateralTemplate
 from tests.factories.accounts import OrganisationFactory, RegionFactory, UserFactory, partner_member
+from tests.factories.approvals import make_document, pending_round, round_in_review
+from tests.refusals import assert_admin_refused
 
 WORDS = "Forecasts your board will trust"
 
 
 def submit(template, owner, text: str = WORDS, note: str = "") -> BrandReviewTaskState:
-    document = document_create(template=template, owner=owner, values={"subheadline": text}, title="Acme pitch")
-    document_submit(document, user=owner, note=note)
-    return BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    return round_in_review(template, owner, text=text, title="Acme pitch", note=note)
 
 
 def screen(round_) -> str:
@@ -117,9 +117,9 @@ def test_earlier_rounds_are_shown_with_outcome_reviewer_and_field_comments(brand
         field_comments={"subheadline": "Say forecasts you can defend"},
     )
     document = round_.document
-    document_update(document=document, values={"subheadline": "Forecasts our board trusts"})
+    document_update(document=document, values={"subheadline": "Forecasts our board trusts"}, check_fit=False)
     document_submit(document, user=rep)
-    second = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    second = pending_round(document)
 
     html = brand_client.get(screen(second)).content.decode()
 
@@ -262,11 +262,12 @@ def test_a_region_limited_reviewer_cannot_decide_another_regions_review(emea_cli
 
 @pytest.mark.parametrize("who", ["rep", "analyst"])
 def test_people_outside_the_brand_team_cannot_decide(who, request, client, round_):
-    client.force_login(request.getfixturevalue(who))
+    user = request.getfixturevalue(who)
+    client.force_login(user)
 
     response = client.post(screen(round_), {"decision": "approve"})
 
-    assert response.status_code == 302
+    assert_admin_refused(response, user)
     round_.refresh_from_db()
     assert round_.status == TaskState.STATUS_IN_PROGRESS
 
@@ -276,7 +277,7 @@ def test_an_analyst_cannot_see_the_preview(client, analyst, round_):
 
     response = client.get(reverse("approvals_admin:review-page", args=[round_.pk, 1]))
 
-    assert response.status_code == 302
+    assert_admin_refused(response, analyst)
 
 
 # --- Promote to pre-approved ----------------------------------------------------------------
@@ -306,7 +307,7 @@ def test_promoting_adds_the_wording_to_the_template_field(brand_client, brand_ma
     template = CollateralTemplate.objects.get(pk=round_.document.template_id)
     field = next(f for f in template.live_revision.as_object().fields.all() if f.key == "subheadline")
     assert WORDS in field.variant_list
-    again = document_create(template=template, owner=rep, values={"subheadline": WORDS})
+    again = document_create(template=template, owner=rep, values={"subheadline": WORDS}, check_fit=False)
     again.refresh_from_db()
     assert again.approval_state == ApprovalState.APPROVED
 
@@ -331,11 +332,11 @@ def test_a_changed_link_address_is_visible_on_the_review_screen(brand_client, br
                 needs_review=True, allow_links=True, default_text='<p>Book <a href="https://example.com/">here</a>.</p>'
             )
     template = make_template(title="Linked one-pager", fields=fields)
-    document = document_create(
-        template=template, owner=rep, values={"body": '<p>Book <a href="https://evil.example/phish">here</a>.</p>'}
+    document = make_document(
+        template, rep, values={"body": '<p>Book <a href="https://evil.example/phish">here</a>.</p>'}
     )
     document_submit(document, user=rep)
-    round_ = BrandReviewTaskState.objects.get(document=document, status=TaskState.STATUS_IN_PROGRESS)
+    round_ = pending_round(document)
 
     response = brand_client.get(screen(round_))
 

@@ -131,11 +131,22 @@ PSD = b"8BPS\x00\x01" + bytes(6) + struct.pack(">HIIHH", 3, 16, 16, 8, 3) + byte
 
 
 def test_a_real_truetype_font_is_accepted():
-    validate_font_file(_upload("Lato-Regular.ttf", LATO_REGULAR))
+    upload = _upload("Lato-Regular.ttf", LATO_REGULAR)
+
+    accepted = validate_font_file(upload)
+
+    assert accepted is None  # no ValidationError
+    assert upload.read() == LATO_REGULAR  # left whole and rewound, ready to be stored
 
 
 def test_a_real_woff2_font_is_accepted():
-    validate_font_file(_upload("Lato-Regular.woff2", _woff2()))
+    woff2 = _woff2()
+    upload = _upload("Lato-Regular.woff2", woff2)
+
+    accepted = validate_font_file(upload)
+
+    assert accepted is None  # no ValidationError
+    assert upload.read() == woff2  # left whole and rewound, ready to be stored
 
 
 BAD_FONTS = {
@@ -173,7 +184,13 @@ def test_a_file_that_is_not_a_whole_font_is_refused_with_a_clear_message(name, c
 
 
 def test_a_cmyk_output_profile_is_accepted():
-    validate_icc_profile(_upload("printer.icc", _icc_header(b"CMYK")))
+    profile = _icc_header(b"CMYK")
+    upload = _upload("printer.icc", profile)
+
+    accepted = validate_icc_profile(upload)
+
+    assert accepted is None  # no ValidationError
+    assert upload.read() == profile  # left whole and rewound, ready to be stored
 
 
 def test_random_bytes_are_not_an_icc_profile():

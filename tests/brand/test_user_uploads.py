@@ -14,7 +14,7 @@ from templates_lib.tokens import TokenContext
 
 from ..factories.accounts import UserFactory
 from ..factories.brand import png_bytes
-from ..factories.templates_lib import default_fields, make_template
+from ..factories.templates_lib import changed_fields, make_template
 
 
 def _jpeg_with_exif() -> bytes:
@@ -50,9 +50,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_stored(rep):
 
 @pytest.fixture
 def upload_template(db, brand_kit):
-    fields = default_fields()
-    fields[8]["allow_upload"] = True
-    return make_template(fields=fields)
+    return make_template(fields=changed_fields({"side_image": {"allow_upload": True}}))
 
 
 def test_an_image_field_that_allows_uploads_accepts_the_users_own_upload(upload_template, rep):

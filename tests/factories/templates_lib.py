@@ -74,6 +74,18 @@ def default_fields(hero_image=None) -> list[dict]:
     ]
 
 
+def changed_fields(changes: dict[str, dict], *, hero_image=None) -> list[dict]:
+    """The default fields with some fields' specs changed, picked by key:
+    `changed_fields({"subheadline": {"max_chars": 400}})`."""
+    fields = default_fields(hero_image)
+    unknown = set(changes) - {spec["key"] for spec in fields}
+    if unknown:
+        raise KeyError(f"No default field {', '.join(sorted(unknown))}")
+    for spec in fields:
+        spec.update(changes.get(spec["key"], {}))
+    return fields
+
+
 def make_template(
     *, title: str = "Test one-pager", fields: list[dict] | None = None, publish: bool = True, user=None, **attrs
 ) -> CollateralTemplate:

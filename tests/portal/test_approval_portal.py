@@ -7,48 +7,30 @@ from django.urls import reverse
 import pytest
 
 from approvals.models import BrandReviewTaskState, Notification, NotificationKind
-from approvals.services import Decision, document_create, document_submit, document_withdraw, review_decide
+from approvals.services import Decision, document_submit, document_withdraw
 from templates_lib.models import ApprovalState
-from tests.approvals.conftest import reviewed_fields
 
 from ..factories.accounts import UserFactory
-from ..factories.templates_lib import make_template
-
-OWN_WORDS = "Our own words"
-TEMPLATE_WORDS = "Forecasts you can defend."  # the subheadline's default text
-
-
-@pytest.fixture
-def reviewed_template(db, brand_kit):
-    return make_template(title="Reviewed one-pager", fields=reviewed_fields())
+from ..factories.approvals import (
+    OWN_WORDS,
+    TEMPLATE_WORDS,
+    decide,
+    document_in_review,
+    document_needing_approval,
+    make_document,
+    pending_round,
+)
 
 
 @pytest.fixture
 def pending(reviewed_template, rep):
     """A document with new text in a reviewed field: it needs approval."""
-    return document_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS})
+    return document_needing_approval(reviewed_template, rep)
 
 
 @pytest.fixture
-def in_review(pending, rep):
-    document_submit(pending, user=rep)
-    pending.refresh_from_db()
-    return pending
-
-
-def _round(document):
-    return BrandReviewTaskState.objects.get(document=document, status="in_progress")
-
-
-def _decide(document, reviewer, decision, comment="", field_comments=None):
-    review_decide(
-        task_state_id=_round(document).pk,
-        reviewer=reviewer,
-        decision=decision,
-        comment=comment,
-        field_comments=field_comments or {},
-    )
-    document.refresh_from_db()
+def in_review(reviewed_template, rep):
+    return document_in_review(reviewed_template, rep)
 
 
 def _edit_url(document):
@@ -81,10 +63,10 @@ def test_submitting_sends_the_document_to_review_and_tells_the_reviewers(
     assert response.status_code == 302
     assert response["Location"] == _edit_url(pending)
     assert pending.approval_state == ApprovalState.IN_REVIEW
-    assert _round(pending).note == "For the Acme pitch"
+    assert pending_round(pending).note == "For the Acme pitch"
     notification = Notification.objects.get(recipient=brand_manager)
     assert notification.kind == NotificationKind.SUBMITTED
-    assert notification.url == reverse("approvals_admin:review", args=[_round(pending).pk])
+    assert notification.url == reverse("approvals_admin:review", args=[pending_round(pending).pk])
     assert [m.to for m in mail.outbox] == [[brand_manager.email]]
     assert "For the Acme pitch" in mail.outbox[0].body
 
@@ -139,7 +121,7 @@ def test_another_users_document_cannot_be_withdrawn(client, in_review):
 
 
 def test_a_partner_manager_cannot_submit_a_members_document(client, manager, partner_user, reviewed_template):
-    document = document_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
+    document = document_needing_approval(reviewed_template, partner_user)
     client.force_login(manager)
 
     response = client.post(reverse("portal:document-submit", args=[document.public_id]))
@@ -159,7 +141,7 @@ def test_withdrawing_returns_the_document_to_needs_approval(rep_client, in_revie
 
 
 def test_withdrawing_after_the_reviewer_decided_says_so(rep_client, in_review, brand_manager):
-    _decide(in_review, brand_manager, Decision.APPROVE)
+    decide(in_review, brand_manager, Decision.APPROVE)
 
     response = rep_client.post(reverse("portal:document-withdraw", args=[in_review.public_id]), follow=True)
 
@@ -221,7 +203,7 @@ def test_the_editor_says_which_fields_need_approval_and_why(rep_client, pending)
 
 
 def test_an_approved_document_offers_the_final_downloads(rep_client, in_review, brand_manager):
-    _decide(in_review, brand_manager, Decision.APPROVE, comment="Lovely")
+    decide(in_review, brand_manager, Decision.APPROVE, comment="Lovely")
 
     response = rep_client.get(_edit_url(in_review))
 
@@ -232,7 +214,7 @@ def test_an_approved_document_offers_the_final_downloads(rep_client, in_review, 
 
 
 def test_the_reviewers_comments_appear_on_the_editor(rep_client, in_review, brand_manager):
-    _decide(
+    decide(
         in_review,
         brand_manager,
         Decision.REQUEST_CHANGES,
@@ -249,7 +231,7 @@ def test_the_reviewers_comments_appear_on_the_editor(rep_client, in_review, bran
 
 
 def test_a_rejection_shows_its_reason(rep_client, in_review, brand_manager):
-    _decide(in_review, brand_manager, Decision.REJECT, comment="Not for this audience")
+    decide(in_review, brand_manager, Decision.REJECT, comment="Not for this audience")
 
     response = rep_client.get(_edit_url(in_review))
 
@@ -259,7 +241,7 @@ def test_a_rejection_shows_its_reason(rep_client, in_review, brand_manager):
 
 
 def test_reviewer_comments_are_escaped(rep_client, in_review, brand_manager):
-    _decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "<b>bold</b>"})
+    decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "<b>bold</b>"})
 
     response = rep_client.get(_edit_url(in_review))
 
@@ -268,7 +250,7 @@ def test_reviewer_comments_are_escaped(rep_client, in_review, brand_manager):
 
 
 def test_review_history_lists_every_round(rep_client, in_review, rep, brand_manager):
-    _decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
+    decide(in_review, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
     document_submit(in_review, user=rep)
     document_withdraw(in_review, user=rep)
 
@@ -283,7 +265,7 @@ def test_review_history_lists_every_round(rep_client, in_review, rep, brand_mana
 
 
 def test_saving_new_reviewed_text_says_it_needs_approval(rep_client, reviewed_template, rep):
-    document = document_create(template=reviewed_template, owner=rep, values={})
+    document = make_document(reviewed_template, rep)
 
     response = rep_client.post(_edit_url(document), _form(document, subheadline=OWN_WORDS), follow=True)
 
@@ -308,7 +290,7 @@ def test_the_documents_list_shows_each_documents_state(rep_client, in_review):
 
 
 def test_the_documents_list_filters_by_state(rep_client, in_review, reviewed_template, rep):
-    approved = document_create(template=reviewed_template, owner=rep, values={}, title="Plain one")
+    approved = make_document(reviewed_template, rep, title="Plain one")
 
     response = rep_client.get(reverse("portal:documents"), {"state": ApprovalState.APPROVED})
 
@@ -317,9 +299,9 @@ def test_the_documents_list_filters_by_state(rep_client, in_review, reviewed_tem
 
 
 def test_the_state_filter_keeps_search_and_sort(rep_client, reviewed_template, rep):
-    document_create(template=reviewed_template, owner=rep, values={}, title="Acme plain")
-    document_create(template=reviewed_template, owner=rep, values={}, title="Zenith plain")
-    document_create(template=reviewed_template, owner=rep, values={"subheadline": OWN_WORDS}, title="Acme own")
+    make_document(reviewed_template, rep, title="Acme plain")
+    make_document(reviewed_template, rep, title="Zenith plain")
+    document_needing_approval(reviewed_template, rep, title="Acme own")
 
     response = rep_client.get(
         reverse("portal:documents"), {"state": ApprovalState.APPROVED, "q": "plain", "sort": "title"}
@@ -338,7 +320,7 @@ def test_an_unknown_state_filter_shows_everything(rep_client, in_review):
 def test_a_partner_manager_sees_a_members_document_state_without_final_downloads(
     client, manager, partner_user, reviewed_template
 ):
-    document = document_create(template=reviewed_template, owner=partner_user, values={"subheadline": OWN_WORDS})
+    document = document_needing_approval(reviewed_template, partner_user)
     client.force_login(manager)
 
     response = client.get(_edit_url(document))
@@ -350,18 +332,8 @@ def test_a_partner_manager_sees_a_members_document_state_without_final_downloads
 
 
 def test_a_reviewer_comment_describes_its_field_for_screen_readers(client, reviewed_template, rep, brand_manager):
-    from approvals.models import BrandReviewTaskState
-    from approvals.services import Decision, document_create, document_submit, review_decide
-
-    document = document_create(template=reviewed_template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
-    round_ = BrandReviewTaskState.objects.get(document=document, status="in_progress")
-    review_decide(
-        task_state_id=round_.pk,
-        reviewer=brand_manager,
-        decision=Decision.REQUEST_CHANGES,
-        field_comments={"subheadline": "Shorter, please"},
-    )
+    document = document_in_review(reviewed_template, rep)
+    decide(document, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter, please"})
     client.force_login(rep)
 
     html = client.get(reverse("portal:document-edit", args=[document.public_id])).content.decode()

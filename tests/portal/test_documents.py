@@ -1,10 +1,11 @@
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
 from approvals.services import document_create
 from templates_lib.models import CollateralDocument
-from templates_lib.rendering.cache import cached_pdf_name, render_job_for_document
+from templates_lib.rendering.cache import cached_pdf_name, render_job_for_document, renders_storage
 from templates_lib.rendering.profile import Profile
 
 
@@ -74,10 +75,12 @@ def test_delete_asks_for_confirmation_first(rep_client, document):
 
 
 def test_delete_is_soft_and_hides_the_document(rep_client, document):
+    before = timezone.now()
+
     rep_client.post(reverse("portal:document-delete", args=[document.public_id]))
 
     document.refresh_from_db()
-    assert document.deleted_at is not None
+    assert before <= document.deleted_at <= timezone.now()
     assert rep_client.get(reverse("portal:document-edit", args=[document.public_id])).status_code == 404
     listing = rep_client.get(reverse("portal:documents")).text
     assert reverse("portal:document-edit", args=[document.public_id]) not in listing
@@ -102,7 +105,9 @@ def test_saving_queues_the_final_render_so_the_download_is_cached(
         )
 
     document = CollateralDocument.objects.get(owner=rep)
-    assert cached_pdf_name(render_job_for_document(document, profile=Profile.PRINT))
+    name = cached_pdf_name(render_job_for_document(document, profile=Profile.PRINT))
+    with renders_storage().open(name) as cached:
+        assert cached.read(5) == b"%PDF-"
 
 
 @pytest.mark.slow

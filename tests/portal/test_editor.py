@@ -13,7 +13,7 @@ from templates_lib.models import CollateralDocument
 
 from ..factories.accounts import UserFactory
 from ..factories.brand import png_bytes
-from ..factories.templates_lib import HEADLINE, default_fields, make_template, publish_change
+from ..factories.templates_lib import HEADLINE, changed_fields, make_template, publish_change
 
 
 def _form(**values):
@@ -30,9 +30,7 @@ def _form(**values):
 
 @pytest.fixture
 def upload_template(db, brand_kit):
-    fields = default_fields()
-    fields[8]["allow_upload"] = True
-    return make_template(title="Uploadable", fields=fields)
+    return make_template(title="Uploadable", fields=changed_fields({"side_image": {"allow_upload": True}}))
 
 
 def test_the_editor_shows_editable_token_and_locked_fields(rep_client, onepager, rep):
@@ -139,9 +137,7 @@ def test_the_live_preview_reports_limit_errors_inline(rep_client, onepager):
 
 @pytest.mark.slow
 def test_the_copyfit_check_reports_overflow_while_typing(rep_client, db, brand_kit):
-    fields = default_fields()
-    fields[4].update(max_chars=400, max_lines=None)
-    template = make_template(fields=fields)
+    template = make_template(fields=changed_fields({"subheadline": {"max_chars": 400, "max_lines": None}}))
 
     response = rep_client.post(
         reverse("portal:template-preview", args=[template.public_id]) + "?fit=1", _form(subheadline="word " * 80)

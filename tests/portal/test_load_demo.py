@@ -2,6 +2,7 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 
 import pytest
 
@@ -12,11 +13,21 @@ from templates_lib.models import CollateralDocument, CollateralTemplate
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (it takes seconds) in an outer transaction that is
+    rolled back after the module's last test; each test's transaction nests in it as a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+def demo(db, demo_output):
+    """What `load_demo` printed; the demo's rows are in the database."""
+    return demo_output
 
 
 def test_demo_prints_the_logins(demo):
@@ -46,5 +57,9 @@ def test_demo_can_be_loaded_twice_without_duplicates(demo):
     ) == counts
 
 
-def test_demo_users_can_sign_in_with_the_demo_password(demo, client):
-    assert client.login(username="rep", password="lastmile-demo")
+@pytest.mark.parametrize("username", ["rep", "partner", "brand", "analyst", "admin"])
+def test_demo_users_can_sign_in_with_the_demo_password(demo, client, username):
+    signed_in = client.login(username=username, password="lastmile-demo")
+
+    assert signed_in is True
+    assert client.session["_auth_user_id"] == str(get_user_model().objects.get(username=username).pk)

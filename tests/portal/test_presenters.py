@@ -3,31 +3,18 @@ server refuses, or hides what it allows."""
 
 import pytest
 
-from approvals.models import BrandReviewTaskState
 from approvals.services import (
     ApprovalError,
     Decision,
     document_create,
     document_submit,
     document_withdraw,
-    review_decide,
 )
 from portal.presenters import DocumentApproval, DocumentRow
 from templates_lib.services.lifecycle import template_retire
 
-from ..approvals.conftest import reviewed_fields
-from ..factories.templates_lib import make_template, publish_change
-
-
-@pytest.fixture
-def reviewed_template(db, brand_kit):
-    return make_template(title="Reviewed one-pager", fields=reviewed_fields())
-
-
-def _decide(document, reviewer, decision, **kwargs):
-    state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
-    review_decide(task_state_id=state.pk, reviewer=reviewer, decision=decision, **kwargs)
-    document.refresh_from_db()
+from ..factories.approvals import decide
+from ..factories.templates_lib import publish_change
 
 
 def _needs_approval(document, rep, brand_manager):
@@ -41,19 +28,19 @@ def _in_review(document, rep, brand_manager):
 
 def _changes_requested(document, rep, brand_manager):
     document_submit(document, user=rep)
-    _decide(document, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
+    decide(document, brand_manager, Decision.REQUEST_CHANGES, field_comments={"subheadline": "Shorter"})
     return document
 
 
 def _rejected(document, rep, brand_manager):
     document_submit(document, user=rep)
-    _decide(document, brand_manager, Decision.REJECT, comment="Off brand")
+    decide(document, brand_manager, Decision.REJECT, comment="Off brand")
     return document
 
 
 def _approved(document, rep, brand_manager):
     document_submit(document, user=rep)
-    _decide(document, brand_manager, Decision.APPROVE)
+    decide(document, brand_manager, Decision.APPROVE)
     return document
 
 

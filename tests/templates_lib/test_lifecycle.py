@@ -14,15 +14,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from approvals.models import BrandReviewTaskState
-from approvals.services import (
-    Decision,
-    document_create,
-    document_submit,
-    document_upgrade,
-    document_withdraw,
-    review_decide,
-)
+from approvals.services import document_create, document_upgrade, document_withdraw
 from templates_lib.models import ApprovalState, CollateralTemplate
 from templates_lib.rendering.html import render_collateral_html
 from templates_lib.rendering.profile import Profile
@@ -31,7 +23,14 @@ from templates_lib.services.documents import TemplateNotPublishedError
 from templates_lib.services.lifecycle import LifecycleError, template_reinstate, template_retire
 from templates_lib.tokens import TokenContext
 
-from ..approvals.conftest import reviewed_fields
+from ..factories.approvals import (
+    OWN_WORDS,
+    document_in_review,
+    document_needing_approval,
+    make_document,
+    make_reviewed_template,
+    submit_and_approve,
+)
 from ..factories.templates_lib import make_template, publish_change
 
 ADMIN = "wagtailsnippets_templates_lib_collateraltemplate"
@@ -44,7 +43,8 @@ def replacement(brand_kit):
 
 @pytest.fixture
 def document(onepager, rep):
-    return document_create(template=onepager, owner=rep, values={"subheadline": "Our own words"})
+    """A document with the rep's own subheadline (not reviewed on this template: approved by the rules)."""
+    return make_document(onepager, rep, values={"subheadline": OWN_WORDS})
 
 
 def _library(user) -> list[str]:
@@ -304,14 +304,14 @@ def test_upgrade_carries_values_and_takes_locked_content_from_the_new_revision(d
     document.refresh_from_db()
     assert document.template_revision_id == onepager.live_revision_id
     assert result.to_revision_id == onepager.live_revision_id
-    assert document.values["subheadline"] == "Our own words"
+    assert document.values["subheadline"] == OWN_WORDS
     html = _render(document)
     assert "Close the quarter with confidence." in html
-    assert "Our own words" in html
+    assert OWN_WORDS in html
 
 
 def test_value_left_at_the_old_default_takes_the_new_default(onepager, rep):
-    document = document_create(template=onepager, owner=rep, values={})
+    document = make_document(onepager, rep)
     publish_change(onepager, subheadline="Forecasts your board believes.")
 
     document_upgrade(document=document, user=rep)
@@ -347,8 +347,8 @@ def test_upgrade_is_audited_with_both_revisions(document, onepager, rep):
 
 
 def test_upgraded_document_with_default_values_is_approved_again_by_the_rules(brand_kit, rep):
-    template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = document_create(template=template, owner=rep, values={})
+    template = make_reviewed_template()
+    document = make_document(template, rep)
     publish_change(template, headline="Close the quarter with confidence.")
 
     result = document_upgrade(document=document, user=rep)
@@ -361,22 +361,20 @@ def test_upgraded_document_with_default_values_is_approved_again_by_the_rules(br
 
 
 def test_upgraded_document_keeps_reviewed_text_that_was_approved(brand_kit, rep, brand_manager):
-    template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
-    state = BrandReviewTaskState.objects.get(document=document, status="in_progress")
-    review_decide(task_state_id=state.pk, reviewer=brand_manager, decision=Decision.APPROVE)
+    template = make_reviewed_template()
+    document = document_needing_approval(template, rep)
+    submit_and_approve(document, brand_manager)
     publish_change(template, headline="Close the quarter with confidence.")
 
     result = document_upgrade(document=document, user=rep)
 
     assert result.is_approved
-    assert result.document.values["subheadline"] == "Our own words"
+    assert result.document.values["subheadline"] == OWN_WORDS
 
 
 def test_upgraded_document_with_unapproved_reviewed_text_needs_approval(brand_kit, rep):
-    template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
+    template = make_reviewed_template()
+    document = document_needing_approval(template, rep)
     publish_change(template, headline="Close the quarter with confidence.")
 
     result = document_upgrade(document=document, user=rep)
@@ -388,9 +386,8 @@ def test_upgraded_document_with_unapproved_reviewed_text_needs_approval(brand_ki
 
 
 def test_upgrade_is_refused_while_the_document_is_in_review(brand_kit, rep):
-    template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
+    template = make_reviewed_template()
+    document = document_in_review(template, rep)
     old_revision = document.template_revision_id
     publish_change(template, headline="Close the quarter with confidence.")
 
@@ -402,9 +399,8 @@ def test_upgrade_is_refused_while_the_document_is_in_review(brand_kit, rep):
 
 
 def test_upgrade_is_possible_again_after_withdrawing(brand_kit, rep):
-    template = make_template(title="Reviewed one-pager", fields=reviewed_fields())
-    document = document_create(template=template, owner=rep, values={"subheadline": "Our own words"})
-    document_submit(document, user=rep)
+    template = make_reviewed_template()
+    document = document_in_review(template, rep)
     publish_change(template, headline="Close the quarter with confidence.")
     document_withdraw(document, user=rep)
 

@@ -8,7 +8,7 @@ from templates_lib.services.publishing import TemplatePublishError, template_pub
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
-from ...factories.templates_lib import default_fields, make_template
+from ...factories.templates_lib import changed_fields, make_template
 
 pytestmark = pytest.mark.slow
 
@@ -16,9 +16,7 @@ LONG = "Forecasts you can defend, content you can measure, and pipeline you can 
 
 
 def _roomy_subheadline_fields(max_chars=400, max_lines=None):
-    fields = default_fields()
-    fields[4].update(max_chars=max_chars, max_lines=max_lines)
-    return fields
+    return changed_fields({"subheadline": {"max_chars": max_chars, "max_lines": max_lines}})
 
 
 @pytest.fixture
@@ -59,7 +57,9 @@ def test_an_overflowing_document_is_not_saved(db, brand_kit, rep):
     with pytest.raises(DocumentValuesError) as error:
         document_create(template=template, owner=rep, values={"subheadline": LONG[:400]})
 
-    assert "subheadline" in error.value.errors
+    assert list(error.value.errors) == ["subheadline"]
+    [message] = error.value.errors["subheadline"]
+    assert message.startswith("Too long for this space by about ")
     assert not rep.documents.exists()
 
 
@@ -95,4 +95,6 @@ def test_a_template_that_fits_at_its_limits_can_be_published(db, brand_kit):
 def test_a_free_field_without_a_character_limit_blocks_publishing(db, brand_kit):
     template = make_template(fields=_roomy_subheadline_fields(max_chars=None), publish=False)
 
-    assert "subheadline" in template_publish_problems(template=template)
+    problems = template_publish_problems(template=template)
+
+    assert problems == {"subheadline": "A free field needs a maximum number of characters before publishing."}

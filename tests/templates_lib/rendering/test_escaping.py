@@ -77,7 +77,8 @@ def _subheadline(html: str):
 
 @pytest.mark.parametrize("payload", PLAIN_TEXT_PAYLOADS)
 def test_markup_in_a_plain_text_field_prints_as_literal_text_and_fetches_nothing(onepager, rep, fetched_urls, payload):
-    document = document_create(template=onepager, owner=rep, values={"subheadline": payload})
+    # Copy-fit lays the payload out as well: what it fetches counts too.
+    document = document_create(template=onepager, owner=rep, values={"subheadline": payload}, check_fit=True)
 
     pdf = render_collateral_pdf(
         template=document.pinned_template(), values=document.values, token_context=TokenContext(user=rep)

@@ -177,11 +177,9 @@ def test_pdf_passes_qpdf_check(onepager, rep, profile, tmp_path):
 
 
 def test_digital_pdf_links_use_only_https_mailto_and_tel(db, brand_kit, rep):
-    from ...factories.templates_lib import default_fields, make_template
+    from ...factories.templates_lib import changed_fields, make_template
 
-    fields = default_fields()
-    fields[5]["allow_links"] = True
-    template = make_template(fields=fields)
+    template = make_template(fields=changed_fields({"body": {"allow_links": True}}))
     body = '<p><a href="https://example.com/x">site</a> <a href="mailto:a@example.com">mail</a></p>'
 
     pdf = render_collateral_pdf(
@@ -213,13 +211,13 @@ def _image_widths(pdf: bytes) -> list[int]:
 
 def test_an_image_drawn_small_in_one_render_is_not_degraded_in_the_next(db, brand_kit, rep):
     from ...factories.brand import ImageFactory, collection
-    from ...factories.templates_lib import default_fields, make_template
+    from ...factories.templates_lib import changed_fields, default_fields, make_template
 
     big = ImageFactory(collection=collection("Hero images"), file=_image_file(2400, 1200))
     as_hero = make_template(title="Big", fields=default_fields(hero_image=big))
-    small_fields = default_fields()
-    small_fields[8].update(lock_mode="locked", default_image=big)
-    as_side = make_template(title="Small", fields=small_fields)
+    as_side = make_template(
+        title="Small", fields=changed_fields({"side_image": {"lock_mode": "locked", "default_image": big}})
+    )
 
     first = _image_widths(_pdf(as_hero, rep))
     _pdf(as_side, rep)

@@ -4,7 +4,7 @@ from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
 from ...factories.brand import ImageFactory, collection
-from ...factories.templates_lib import HEADLINE, default_fields, make_template
+from ...factories.templates_lib import HEADLINE, changed_fields, make_template
 
 
 def clean(template, user=None, **submitted):
@@ -82,9 +82,7 @@ def test_text_over_the_line_limit_is_an_error(template, rep):
 
 
 def test_a_required_field_left_empty_is_an_error(db, brand_kit, rep):
-    fields = default_fields()
-    fields[4]["is_required"] = True
-    template = make_template(fields=fields)
+    template = make_template(fields=changed_fields({"subheadline": {"is_required": True}}))
 
     result = clean(template, rep, subheadline="   ")
 
@@ -104,9 +102,7 @@ def test_allowed_formatting_is_kept(template, rep):
 
 
 def test_links_must_use_a_safe_scheme(db, brand_kit, rep):
-    fields = default_fields()
-    fields[5]["allow_links"] = True
-    template = make_template(fields=fields)
+    template = make_template(fields=changed_fields({"body": {"allow_links": True}}))
 
     result = clean(template, rep, body='<p><a href="javascript:alert(1)">x</a></p>')
 
