@@ -1,7 +1,6 @@
 """Writes for organisations and their members."""
 
 import hashlib
-import logging
 import secrets
 from datetime import timedelta
 
@@ -21,8 +20,6 @@ from brand.services import user_image_upload
 
 from .models import Invitation, InvitationRole, Organisation
 from .roles import Role
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -59,7 +56,7 @@ class TeamError(Exception):
 
 class InvitationError(TeamError):
     """An invitation could not be created or accepted. `code` says why: invalid, expired, revoked,
-    used, closed, taken (an account exists), forbidden or input."""
+    used, closed, taken (an account exists by the time it is accepted), forbidden or input."""
 
     def __init__(self, message: str, *, code: str = "invalid"):
         super().__init__(message)
@@ -117,24 +114,43 @@ def invitation_url(token: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("portal:invitation-accept", args=[token])
 
 
-def _invitation_email_send(*, invitation_id: int, token: str) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
+def invitation_email_send(*, invitation_id: int) -> None:
+    """Mail an invitation; runs in the task worker (`tasks.send_invitation_email`), after the
+    manager's request has answered, so what is sent says nothing to the manager.
+
+    To an address with no account: a new single-use link, made here so that the raw token exists
+    only in the email, never in the task queue's table (an earlier link of the same invitation
+    stops working). To an address that already has an account, in any organisation or on the
+    staff: no link, only a note that an account cannot be moved by invitation, and whom to ask.
+    Nothing is sent for an invitation that is no longer open."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organisation", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or invitation.accepted_at or invitation.revoked_at or invitation.is_expired:
+            return
+        has_account = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+        url = ""
+        if not has_account:
+            token = secrets.token_urlsafe(32)
+            invitation.token_hash = _token_hash(token)
+            invitation.save(update_fields=["token_hash"])
+            url = invitation_url(token)
     context = {
         "invitation": invitation,
         "organisation_name": invitation.organisation.name,
         "inviter_name": str(invitation.invited_by) if invitation.invited_by else "",
         "role_label": invitation.get_role_display().lower(),
-        "url": invitation_url(token),
+        "url": url,
         "expires_at": invitation.expires_at,
     }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except Exception:
-        # The invitation is committed; the manager can invite again to resend. Don't turn a mail
-        # outage into an error page for a change that did happen.
-        logger.exception("Could not send invitation %s", invitation.public_id)
+    name = "invitation_existing_account" if has_account else "invitation"
+    subject = render_to_string(f"accounts/email/{name}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{name}.txt", context)
+    send_mail(subject, body, None, [invitation.email])
 
 
 def _normalise_email(email: str) -> str:
@@ -149,10 +165,14 @@ def _normalise_email(email: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by) -> Invitation:
     """Invite `email` to join `organisation` as a partner user or partner manager, replacing any
-    open invitation to the same address in that organisation, and email the single-use link once
-    the transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
-    active partner manager of `organisation`, the role is anything else, or the address already
-    belongs to an account."""
+    open invitation to the same address in that organisation, and queue the email once the
+    transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
+    active partner manager of `organisation`, or the role is anything else.
+
+    The answer is the same for every address: whether it already belongs to an account (in any
+    organisation, or on the staff) is not even looked up here, so the manager's response and its
+    timing give nothing away. The mail task finds out, and tells the address's owner instead
+    (`invitation_email_send`); accepting refuses an address that has an account by then."""
     try:
         _manager_check(manager=invited_by, organisation=organisation)
     except TeamError as exc:
@@ -160,23 +180,28 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
     if role not in InvitationRole.values:
         raise InvitationError("You can invite people as partner users or partner managers only.", code="input")
     email = _normalise_email(email)
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise InvitationError("Someone with this email address already has an account.", code="taken")
 
     now = timezone.now()
     Invitation.objects.open().filter(organisation=organisation, email=email).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
         invited_by=invited_by,
-        token_hash=_token_hash(token),
+        # A placeholder no one ever sees: the link is made, and its hash stored, by the mail task.
+        token_hash=_token_hash(secrets.token_urlsafe(32)),
         expires_at=now + timedelta(days=settings.LASTMILE_INVITATION_DAYS),
     )
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: _invitation_email_send(invitation_id=invitation_id, token=token))
+    transaction.on_commit(lambda: _tasks().send_invitation_email.enqueue(invitation_id))
     return invitation
+
+
+def _tasks():
+    # tasks.py imports this module; importing it back at call time avoids the cycle.
+    from . import tasks
+
+    return tasks
 
 
 def _invitation_usable(invitation: Invitation | None) -> Invitation:

@@ -198,7 +198,7 @@ def team_invite(request):
                 invited_by=request.user,
             )
         except InvitationError as exc:
-            form.add_error("email" if exc.code in {"taken", "input"} else None, str(exc))
+            form.add_error("email" if exc.code == "input" else None, str(exc))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("portal:team")

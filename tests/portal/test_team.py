@@ -1,11 +1,14 @@
 """The team page (partner managers only, own organisation only) and the invitation sign-up page."""
 
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,13 +232,49 @@ def test_inviting_shows_the_invitation_as_waiting(manager_client, django_capture
     assert Invitation.objects.get().role == InvitationRole.PARTNER_MANAGER
 
 
-def test_inviting_an_existing_account_shows_a_clear_error(manager_client, partner_user):
+def _address_of(who, request, other_org):
+    """An address with no account, or one of an account in the manager's organisation, in
+    another organisation, or on the staff."""
+    if who == "nobody":
+        return "nobody-yet@example.com"
+    if who == "other_partner":
+        return other_org["member"].email
+    return request.getfixturevalue(who).email
+
+
+ADDRESS_KINDS = ["nobody", "partner_user", "other_partner", "brand_manager", "rep"]
+
+
+@pytest.mark.parametrize("who", ADDRESS_KINDS)
+def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(manager_client, request, other_org, who):
+    email = _address_of(who, request, other_org)
+
     response = manager_client.post(
-        reverse("portal:team-invite"), {"email": partner_user.email, "role": InvitationRole.PARTNER_USER}
+        reverse("portal:team-invite"), {"email": email, "role": InvitationRole.PARTNER_USER}, follow=True
     )
 
-    assert "already has an account" in response.text
-    assert not Invitation.objects.exists()
+    assert response.redirect_chain == [(reverse("portal:team"), 302)]
+    assert f"Invitation sent to {email}" in response.text
+    assert "already" not in response.text
+    assert Invitation.objects.open().filter(email=email).exists()
+
+
+def _invite_queries(client, email) -> list[str]:
+    """The SQL the invite request runs, with literal values (times, ids, savepoint names, the address) masked."""
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("portal:team-invite"), {"email": email, "role": InvitationRole.PARTNER_USER})
+    return [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", query["sql"]) for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize("who", ADDRESS_KINDS[1:])
+def test_inviting_runs_the_same_queries_whether_or_not_the_address_has_an_account(
+    manager_client, request, other_org, who
+):
+    fresh = _invite_queries(manager_client, "nobody-yet@example.com")
+
+    existing = _invite_queries(manager_client, _address_of(who, request, other_org))
+
+    assert existing == fresh
 
 
 def test_a_manager_withdraws_a_waiting_invitation(manager_client, token):

@@ -1,0 +1,10 @@
+"""Background jobs of accounts: mail that must not hold up, or be timed through, a request."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> None:
+    services.invitation_email_send(invitation_id=invitation_id)
