@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from brand.services import user_image_upload
 
+from .audit import audit, audit_invitation
 from .models import Invitation, InvitationRole, Organisation
 from .roles import Role
 
@@ -182,7 +183,10 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
     email = _normalise_email(email)
 
     now = timezone.now()
-    Invitation.objects.open().filter(organisation=organisation, email=email).update(revoked_at=now)
+    for replaced in Invitation.objects.open().select_for_update().filter(organisation=organisation, email=email):
+        replaced.revoked_at = now
+        replaced.save(update_fields=["revoked_at"])
+        audit_invitation(replaced, "lastmile.invitation.revoked", user=invited_by, reason="replaced")
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
@@ -192,6 +196,7 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         token_hash=_token_hash(secrets.token_urlsafe(32)),
         expires_at=now + timedelta(days=settings.LASTMILE_INVITATION_DAYS),
     )
+    audit_invitation(invitation, "lastmile.invitation.created", user=invited_by)
     invitation_id = invitation.pk
     transaction.on_commit(lambda: _tasks().send_invitation_email.enqueue(invitation_id))
     return invitation
@@ -289,6 +294,7 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit_invitation(invitation, "lastmile.invitation.accepted", user=user, account=str(user.public_id))
     return user
 
 
@@ -304,6 +310,7 @@ def invitation_revoke(*, manager, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_invitation(invitation, "lastmile.invitation.revoked", user=manager, reason="withdrawn")
 
 
 def _member_check(*, manager, member) -> None:
@@ -324,7 +331,18 @@ def member_deactivate(*, manager, member) -> None:
     if member.is_active:
         member.is_active = False
         member.save(update_fields=["is_active"])
-    Invitation.objects.open().filter(invited_by=member).update(revoked_at=timezone.now())
+        audit(
+            member,
+            "lastmile.member.deactivated",
+            user=manager,
+            organisation=str(manager.organisation.public_id),
+            username=member.username,
+        )
+    now = timezone.now()
+    for invitation in Invitation.objects.open().select_for_update().filter(invited_by=member):
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        audit_invitation(invitation, "lastmile.invitation.revoked", user=manager, reason="inviter deactivated")
 
 
 @transaction.atomic
@@ -335,6 +353,13 @@ def member_reactivate(*, manager, member) -> None:
     if not member.is_active:
         member.is_active = True
         member.save(update_fields=["is_active"])
+        audit(
+            member,
+            "lastmile.member.reactivated",
+            user=manager,
+            organisation=str(manager.organisation.public_id),
+            username=member.username,
+        )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.images import get_image_model
+from wagtail.models import ModelLogEntry
 
 import pytest
 
@@ -479,3 +480,24 @@ def test_a_partner_user_cannot_upload_the_logo(client, partner_user, partner_org
     assert response.status_code == 404
     partner_organisation.refresh_from_db()
     assert partner_organisation.logo is None
+
+
+# --- The audit trail -------------------------------------------------------------------------------
+
+
+def test_deactivating_from_the_team_page_leaves_an_audit_entry(manager_client, manager, partner_user):
+    manager_client.post(reverse("portal:team-member-deactivate", args=[partner_user.public_id]))
+
+    entry = ModelLogEntry.objects.get(action="lastmile.member.deactivated")
+    assert entry.object_id == str(partner_user.pk)
+    assert entry.user_id == manager.pk
+
+
+def test_withdrawing_from_the_team_page_leaves_an_audit_entry(manager_client, manager, token):
+    invitation = Invitation.objects.get()
+
+    manager_client.post(reverse("portal:team-invitation-revoke", args=[invitation.public_id]))
+
+    entry = ModelLogEntry.objects.get(action="lastmile.invitation.revoked")
+    assert entry.object_id == str(invitation.pk)
+    assert entry.user_id == manager.pk
