@@ -501,3 +501,52 @@ def test_withdrawing_from_the_team_page_leaves_an_audit_entry(manager_client, ma
     entry = ModelLogEntry.objects.get(action="lastmile.invitation.revoked")
     assert entry.object_id == str(invitation.pk)
     assert entry.user_id == manager.pk
+
+
+# --- Opening an invitation while signed in --------------------------------------------------------
+
+
+def test_opening_an_invitation_while_signed_in_asks_before_switching_accounts(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = client.get(reverse("portal:invitation-accept", args=[token]))
+
+    assert response.status_code == 200
+    assert "You are signed in as" in response.text
+    assert partner_user.email in response.text
+    assert "new.person@example.com" in response.text
+    assert 'name="password2"' not in response.text
+    assert f'action="{reverse("portal:logout")}"' in response.text
+    assert f'value="{reverse("portal:invitation-accept", args=[token])}"' in response.text
+    assert int(client.session["_auth_user_id"]) == partner_user.pk
+
+
+def test_a_sign_up_posted_while_signed_in_creates_no_account_and_keeps_the_session(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = _sign_up(client, token)
+
+    assert response.status_code == 200
+    assert "You are signed in as" in response.text
+    assert not User.objects.filter(username="newperson").exists()
+    assert Invitation.objects.get().accepted_at is None
+    assert int(client.session["_auth_user_id"]) == partner_user.pk
+
+
+def test_signing_out_from_the_invitation_page_comes_back_to_the_sign_up_form(client, partner_user, token):
+    client.force_login(partner_user)
+    invitation_page = reverse("portal:invitation-accept", args=[token])
+
+    response = client.post(reverse("portal:logout"), {"next": invitation_page}, follow=True)
+
+    assert response.redirect_chain == [(invitation_page, 302)]
+    assert 'name="password2"' in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_invitation_page_offers_to_cancel_and_stay_signed_in(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = client.get(reverse("portal:invitation-accept", args=[token]))
+
+    assert re.search(rf'<a [^>]*href="{reverse("portal:home")}"[^>]*>Cancel', response.text)
