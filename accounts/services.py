@@ -3,9 +3,11 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -43,6 +45,37 @@ def organisation_member_add(*, organisation: Organisation, user) -> None:
     user.organisation = organisation
     user.save(update_fields=["organisation"])
     user.groups.add(organisation_ensure_group(organisation=organisation))
+
+
+# --- Password reset -----------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue the password-reset email for `email` once the transaction commits. Nothing is looked
+    up here: the task worker finds the account, if there is one, so the requester's answer and
+    its timing are the same for every address. Rate limits are the caller's (the portal's)."""
+    transaction.on_commit(lambda: _tasks().send_password_reset_email.enqueue(email))
+
+
+def password_reset_email_send(*, email: str) -> int:
+    """Mail a link to choose a new password to each account Django's password reset would serve
+    for `email` (active, with a usable password, the address matching case-insensitively), built
+    on the configured base URL, never a request's Host. Runs in the task worker; returns how
+    many were sent."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    if users:
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            extra_email_context={"site_name": "Lastmile"},
+        )
+    return len(users)
 
 
 # --- Team management: invitations, deactivation, the organisation's logo ----------------------

@@ -8,3 +8,8 @@ from . import services
 @task()
 def send_invitation_email(invitation_id: int) -> None:
     services.invitation_email_send(invitation_id=invitation_id)
+
+
+@task()
+def send_password_reset_email(email: str) -> int:
+    return services.password_reset_email_send(email=email)

@@ -139,6 +139,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 LASTMILE_LOGIN_MAX_FAILURES = int(env("LASTMILE_LOGIN_MAX_FAILURES", "5"))
 LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
 LASTMILE_LOGIN_WINDOW_SECONDS = int(env("LASTMILE_LOGIN_WINDOW_SECONDS", "900"))
+# Password reset: requests per client address, and emails per account, within the window.
+LASTMILE_PASSWORD_RESET_MAX_PER_ADDRESS = int(env("LASTMILE_PASSWORD_RESET_MAX_PER_ADDRESS", "20"))
+LASTMILE_PASSWORD_RESET_MAX_PER_ACCOUNT = int(env("LASTMILE_PASSWORD_RESET_MAX_PER_ACCOUNT", "3"))
+LASTMILE_PASSWORD_RESET_WINDOW_SECONDS = int(env("LASTMILE_PASSWORD_RESET_WINDOW_SECONDS", "3600"))
 # Number of reverse proxies in front of the portal whose X-Forwarded-For may be trusted (0: none).
 LASTMILE_TRUSTED_PROXY_COUNT = int(env("LASTMILE_TRUSTED_PROXY_COUNT", "0"))
 # Days an emailed invitation link to join a partner organisation stays valid.
