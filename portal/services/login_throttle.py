@@ -32,26 +32,56 @@ def _recent(key: str, now: float, window: int | None = None) -> list[float]:
     return [stamp for stamp in cache.get(key, []) if now - stamp < window]
 
 
-def seconds_locked(*, username: str, address: str) -> int:
-    """How long sign-in stays refused for this account or address (0 if it is allowed)."""
+def seconds_locked(*, username: str) -> int:
+    """How long sign-in stays refused for this account, correct password or not (0 if allowed)."""
     now = time.time()
-    window = settings.LASTMILE_LOGIN_WINDOW_SECONDS
-    waits = []
-    for kind, value, limit in (
-        ("user", username, settings.LASTMILE_LOGIN_MAX_FAILURES),
-        ("address", address, settings.LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS),
-    ):
-        recent = _recent(_key(kind, value), now)
-        if len(recent) >= limit:
-            waits.append(int(window - (now - recent[-limit])) + 1)
-    return max(waits, default=0)
+    limit = settings.LASTMILE_LOGIN_MAX_FAILURES
+    recent = _recent(_key("user", username), now)
+    if len(recent) < limit:
+        return 0
+    return int(settings.LASTMILE_LOGIN_WINDOW_SECONDS - (now - recent[-limit])) + 1
+
+
+def address_delay(*, address: str) -> float:
+    """Seconds to hold a sign-in attempt from this client address before checking it: none up to
+    LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS failures within the window, then
+    LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS more for each further failure, up to
+    LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS.
+
+    An address is never refused: behind an office NAT, or a proxy whose count is not configured,
+    one address is many people, and a colleague's correct password must not fail because of
+    someone else's guesses. Guessing across accounts from one address is slowed down instead;
+    guessing one account's password is refused by that account's own limit."""
+    failures = len(_recent(_key("address", address), time.time()))
+    over = failures - settings.LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS
+    if over < 0:
+        return 0
+    return min(
+        settings.LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS, settings.LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS * (over + 1)
+    )
+
+
+def address_slow_down(*, address: str) -> float:
+    """Hold this request for `address_delay` seconds; returns how long it waited."""
+    delay = address_delay(address=address)
+    if delay > 0:
+        time.sleep(delay)
+    return delay
 
 
 def login_failure_record(*, username: str, address: str) -> None:
     now = time.time()
-    for kind, value in (("user", username), ("address", address)):
-        key = _key(kind, value)
-        cache.set(key, [*_recent(key, now), now], settings.LASTMILE_LOGIN_WINDOW_SECONDS)
+    window = settings.LASTMILE_LOGIN_WINDOW_SECONDS
+    user_key, address_key = _key("user", username), _key("address", address)
+    cache.set(user_key, [*_recent(user_key, now), now][-settings.LASTMILE_LOGIN_MAX_FAILURES :], window)
+    # Enough to know how far past the limit an address is: beyond that the delay is at its cap.
+    step = settings.LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS
+    kept = (
+        settings.LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS
+        + int(settings.LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS / step if step > 0 else 0)
+        + 1
+    )
+    cache.set(address_key, [*_recent(address_key, now), now][-kept:], window)
 
 
 def login_failures_clear(*, username: str) -> None:

@@ -6,6 +6,8 @@ from django.urls import reverse
 import pytest
 from django_tasks.signals import task_enqueued
 
+from portal.services import login_throttle
+
 from ..factories.accounts import UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -65,6 +67,59 @@ def test_a_successful_sign_in_clears_earlier_failures(client, person):
     response = _sign_in(client, "dana", PASSWORD)
 
     assert response.status_code == 302
+
+
+@pytest.fixture
+def pauses(monkeypatch):
+    """The seconds sign-in attempts were held for (recorded, not slept)."""
+    recorded = []
+    monkeypatch.setattr(login_throttle.time, "sleep", recorded.append)
+    return recorded
+
+
+def _fail_from_one_address(client, count, address="198.51.100.20"):
+    for n in range(count):
+        _sign_in(client, f"guess{n}", "wrong", REMOTE_ADDR=address)
+
+
+def test_failures_for_other_accounts_from_one_address_never_refuse_a_correct_password(client, person, pauses):
+    _fail_from_one_address(client, 40)
+
+    response = _sign_in(client, "dana", PASSWORD, REMOTE_ADDR="198.51.100.20")
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == person.pk
+
+
+def test_an_address_over_its_limit_is_slowed_down_more_with_each_failure(client, person, settings, pauses):
+    settings.LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    settings.LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS = 1
+    settings.LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS = 3
+    _fail_from_one_address(client, 29)
+    assert pauses == []
+
+    _fail_from_one_address(client, 5)
+
+    assert pauses == [1, 2, 3, 3]
+
+
+def test_a_correct_password_from_a_slowed_address_waits_its_turn(client, person, settings, pauses):
+    settings.LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS = 0.5
+    _fail_from_one_address(client, 32)
+    pauses.clear()
+
+    _sign_in(client, "dana", PASSWORD, REMOTE_ADDR="198.51.100.20")
+
+    assert pauses == [1.5]
+
+
+def test_other_addresses_are_not_slowed_down(client, person, pauses):
+    _fail_from_one_address(client, 40)
+    pauses.clear()
+
+    _sign_in(client, "dana", PASSWORD, REMOTE_ADDR="192.0.2.1")
+
+    assert pauses == []
 
 
 def test_an_open_redirect_after_sign_in_is_refused(client, person):
