@@ -224,6 +224,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "approvals.finish.finish_workflow"
 
 # The approval loop
 LASTMILE_REVIEW_REMINDER_HOURS = int(env("LASTMILE_REVIEW_REMINDER_HOURS", "48"))
+# One-person brand teams only: let a reviewer decide their own submission (each such decision is audited).
+LASTMILE_ALLOW_SELF_REVIEW = env_bool("LASTMILE_ALLOW_SELF_REVIEW", False)
 LASTMILE_DRAFT_WATERMARK = "DRAFT – NOT APPROVED"
 
 # Background work (django-tasks). The database backend needs `manage.py db_worker`.
