@@ -108,9 +108,10 @@ def organisation_member_remove(*, user, organisation_id: int | None) -> None:
 
 
 @transaction.atomic
-def organisation_members_set(*, organisation: Organisation, members) -> None:
+def organisation_members_set(*, organisation: Organisation, members, by=None) -> None:
     """Make exactly `members` the active members of `organisation`. Anyone removed is deactivated
-    as well: with no organisation a partner user would otherwise count as internal staff."""
+    as well (and audited, with `by` as who did it): with no organisation a partner user would
+    otherwise count as internal staff."""
     wanted = {member.pk for member in members}
     for member in members:
         if member.organisation_id != organisation.pk:
@@ -118,6 +119,14 @@ def organisation_members_set(*, organisation: Organisation, members) -> None:
     for former in organisation.members.filter(is_active=True).exclude(pk__in=wanted):
         former.is_active = False
         former.save(update_fields=["is_active"])
+        audit(
+            former,
+            "lastmile.member.deactivated",
+            user=by,
+            organisation=str(organisation.public_id),
+            username=former.username,
+            reason="removed from the organisation in Wagtail admin",
+        )
 
 
 def is_partner_manager(user) -> bool:
