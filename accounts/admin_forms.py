@@ -74,5 +74,7 @@ class OrganisationAdminForm(WagtailAdminModelForm):
     def save(self, commit=True):
         organisation = super().save(commit=commit)
         if commit:
-            organisation_members_set(organisation=organisation, members=self.cleaned_data["member_emails"])
+            organisation_members_set(
+                organisation=organisation, members=self.cleaned_data["member_emails"], by=self.for_user
+            )
         return organisation

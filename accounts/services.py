@@ -1,7 +1,5 @@
 """Writes for organisations and their members."""
 
-import hashlib
-import logging
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -12,20 +10,18 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from brand.models import BrandImage, UploadReview
 from brand.services import user_image_upload
 
-from .links import absolute_url, invitation_page
+from . import tasks
+from .audit import audit, audit_invitation
+from .mail import token_hash
 from .models import Invitation, InvitationRole, Organisation, User
 from .roles import Role, is_partner_manager
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -50,6 +46,16 @@ def organisation_member_add(*, organisation: Organisation, user: User) -> None:
     user.groups.add(organisation_ensure_group(organisation=organisation))
 
 
+# --- Password reset -----------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue the password-reset email for `email` once the transaction commits. Nothing is looked
+    up here: the task worker finds the account, if there is one, so the requester's answer and
+    its timing are the same for every address. Rate limits are the caller's (the portal's)."""
+    transaction.on_commit(lambda: tasks.send_password_reset_email.enqueue(email))
+
+
 # --- Team management: invitations, deactivation, the organisation's logo ----------------------
 
 # token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
@@ -62,7 +68,7 @@ class TeamError(Exception):
 
 class InvitationError(TeamError):
     """An invitation could not be created or accepted. `code` says why: invalid, expired, revoked,
-    used, closed, taken (an account exists), forbidden or input."""
+    used, closed, taken (an account exists by the time it is accepted), forbidden or input."""
 
     def __init__(self, message: str, *, code: str = "invalid") -> None:
         super().__init__(message)
@@ -80,9 +86,10 @@ def organisation_member_remove(*, user: User, organisation_id: int | None) -> No
 
 
 @transaction.atomic
-def organisation_members_set(*, organisation: Organisation, members: Iterable[User]) -> None:
+def organisation_members_set(*, organisation: Organisation, members: Iterable[User], by: User | None = None) -> None:
     """Make exactly `members` the active members of `organisation`. Anyone removed is deactivated
-    as well: with no organisation a partner user would otherwise count as internal staff."""
+    as well (and audited, with `by` as who did it): with no organisation a partner user would
+    otherwise count as internal staff."""
     wanted = {member.pk for member in members}
     for member in members:
         if member.organisation_id != organisation.pk:
@@ -90,6 +97,14 @@ def organisation_members_set(*, organisation: Organisation, members: Iterable[Us
     for former in organisation.members.filter(is_active=True).exclude(pk__in=wanted):
         former.is_active = False
         former.save(update_fields=["is_active"])
+        audit(
+            former,
+            "lastmile.member.deactivated",
+            user=by,
+            organisation=str(organisation.public_id),
+            username=former.username,
+            reason="removed from the organisation in Wagtail admin",
+        )
 
 
 def _manager_check(*, manager: User, organisation: Organisation | None = None) -> Organisation:
@@ -100,35 +115,6 @@ def _manager_check(*, manager: User, organisation: Organisation | None = None) -
     if organisation is not None and organisation.pk != manager.organisation_id:
         raise TeamError("You can only manage the team of your own organisation.")
     return manager.organisation
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_url(token: str) -> str:
-    """The link in the invitation email, on the configured site, never the request's Host."""
-    return absolute_url(invitation_page(token))
-
-
-def _invitation_email_send(*, invitation_id: int, token: str) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by").get(pk=invitation_id)
-    context = {
-        "invitation": invitation,
-        "organisation_name": invitation.organisation.name,
-        "inviter_name": str(invitation.invited_by) if invitation.invited_by else "",
-        "role_label": invitation.get_role_display().lower(),
-        "url": invitation_url(token),
-        "expires_at": invitation.expires_at,
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation.txt", context)
-    try:
-        send_mail(subject, body, None, [invitation.email])
-    except Exception:
-        # The invitation is committed; the manager can invite again to resend. Don't turn a mail
-        # outage into an error page for a change that did happen.
-        logger.exception("Could not send invitation %s", invitation.public_id)
 
 
 def _normalise_email(email: str) -> str:
@@ -143,10 +129,14 @@ def _normalise_email(email: str) -> str:
 @transaction.atomic
 def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User) -> Invitation:
     """Invite `email` to join `organisation` as a partner user or partner manager, replacing any
-    open invitation to the same address in that organisation, and email the single-use link once
-    the transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
-    active partner manager of `organisation`, the role is anything else, or the address already
-    belongs to an account."""
+    open invitation to the same address in that organisation, and queue the email once the
+    transaction commits. Raises InvitationError (nothing written) when `invited_by` is not an
+    active partner manager of `organisation`, or the role is anything else.
+
+    The answer is the same for every address: whether it already belongs to an account (in any
+    organisation, or on the staff) is not even looked up here, so the manager's response and its
+    timing give nothing away. The mail task finds out, and tells the address's owner instead
+    (`invitation_email_send`); accepting refuses an address that has an account by then."""
     try:
         _manager_check(manager=invited_by, organisation=organisation)
     except TeamError as exc:
@@ -154,22 +144,24 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
     if role not in InvitationRole.values:
         raise InvitationError("You can invite people as partner users or partner managers only.", code="input")
     email = _normalise_email(email)
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise InvitationError("Someone with this email address already has an account.", code="taken")
 
     now = timezone.now()
-    Invitation.objects.open().filter(organisation=organisation, email=email).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
+    for replaced in Invitation.objects.open().select_for_update().filter(organisation=organisation, email=email):
+        replaced.revoked_at = now
+        replaced.save(update_fields=["revoked_at"])
+        audit_invitation(replaced, "lastmile.invitation.revoked", user=invited_by, reason="replaced")
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
         invited_by=invited_by,
-        token_hash=_token_hash(token),
+        # A placeholder no one ever sees: the link is made, and its hash stored, by the mail task.
+        token_hash=token_hash(secrets.token_urlsafe(32)),
         expires_at=now + timedelta(days=settings.LASTMILE_INVITATION_DAYS),
     )
+    audit_invitation(invitation, "lastmile.invitation.created", user=invited_by)
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: _invitation_email_send(invitation_id=invitation_id, token=token))
+    transaction.on_commit(lambda: tasks.send_invitation_email.enqueue(invitation_id))
     return invitation
 
 
@@ -211,7 +203,7 @@ def _invitation_for_token(token: str, *, for_update: bool = False) -> Invitation
     invitations = Invitation.objects.select_related("organisation", "invited_by__organisation")
     if for_update:
         invitations = invitations.select_for_update(of=("self",))
-    return invitations.filter(token_hash=_token_hash(token)).first()
+    return invitations.filter(token_hash=token_hash(token)).first()
 
 
 def invitation_get(*, token: str) -> Invitation:
@@ -258,6 +250,7 @@ def invitation_accept(*, token: str, username: str, password: str, first_name: s
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit_invitation(invitation, "lastmile.invitation.accepted", user=user, account=str(user.public_id))
     return user
 
 
@@ -273,6 +266,7 @@ def invitation_revoke(*, manager: User, invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_invitation(invitation, "lastmile.invitation.revoked", user=manager, reason="withdrawn")
 
 
 def _member_check(*, manager: User, member: User) -> None:
@@ -293,7 +287,18 @@ def member_deactivate(*, manager: User, member: User) -> None:
     if member.is_active:
         member.is_active = False
         member.save(update_fields=["is_active"])
-    Invitation.objects.open().filter(invited_by=member).update(revoked_at=timezone.now())
+        audit(
+            member,
+            "lastmile.member.deactivated",
+            user=manager,
+            organisation=str(manager.organisation.public_id),
+            username=member.username,
+        )
+    now = timezone.now()
+    for invitation in Invitation.objects.open().select_for_update().filter(invited_by=member):
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        audit_invitation(invitation, "lastmile.invitation.revoked", user=manager, reason="inviter deactivated")
 
 
 @transaction.atomic
@@ -304,6 +309,13 @@ def member_reactivate(*, manager: User, member: User) -> None:
     if not member.is_active:
         member.is_active = True
         member.save(update_fields=["is_active"])
+        audit(
+            member,
+            "lastmile.member.reactivated",
+            user=manager,
+            organisation=str(manager.organisation.public_id),
+            username=member.username,
+        )
 
 
 @transaction.atomic

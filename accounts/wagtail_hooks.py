@@ -1,4 +1,5 @@
-"""Organisations, regions and tiers in Wagtail admin, for brand managers and administrators."""
+"""Organisations, regions and tiers in Wagtail admin, for brand managers and administrators, and
+the audit actions of invitations and members."""
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -7,6 +8,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_forms import OrganisationAdminForm
+from .audit import register_actions
 from .models import Organisation, Region, Tier
 
 
@@ -67,3 +69,8 @@ class PartnersGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_partner_viewsets():
     return PartnersGroup()
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    register_actions(actions)

@@ -25,6 +25,7 @@ DOCUMENT_ACTIONS = {
     "lastmile.document.approved": ("Approve", "Approved"),
     "lastmile.document.rejected": ("Reject", "Rejected"),
     "lastmile.document.changes_requested": ("Request changes", "Changes requested"),
+    "lastmile.document.self_reviewed": ("Decide own submission", "Decided by its own requester (self-review allowed)"),
     "lastmile.document.promoted": ("Promote wording", "Wording promoted to pre-approved"),
     "lastmile.document.downloaded": ("Download", "Final PDF downloaded"),
     "lastmile.document.upgraded": ("Upgrade", "Upgraded to the newer template"),

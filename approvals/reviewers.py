@@ -1,7 +1,9 @@
 """Who reviews for the brand team: internal, active members of the document workflow's review
 task groups (Brand managers by default, changeable in Wagtail's Workflows settings), each
-limited to their `review_regions` (none: every region). Superusers review everything."""
+limited to their `review_regions` (none: every region). Superusers review everything. Nobody
+reviews their own document, unless LASTMILE_ALLOW_SELF_REVIEW is on (one-person brand teams)."""
 
+from django.conf import settings
 from django.db.models import Q
 
 from .workflow import review_task
@@ -43,8 +45,15 @@ def in_regions(region_ids, prefix: str = "document__owner__") -> Q:
     )
 
 
+def is_self_review(user, document) -> bool:
+    """Whether `user` would be reviewing their own submission (only a document's owner submits it)."""
+    return document.owner_id == user.pk
+
+
 def can_review(user, document) -> bool:
     if not is_brand_reviewer(user):
+        return False
+    if is_self_review(user, document) and not settings.LASTMILE_ALLOW_SELF_REVIEW:
         return False
     regions = review_region_ids(user)
     return not regions or document.owner.effective_region_id in regions

@@ -5,12 +5,14 @@ and dashboard show.
 
 The queue applies the same rule as `reviewers.can_review` as a query: members of the review
 task's groups, limited to their review regions (none: every region), where a document's region
-is its owner's organisation's region for partners and the owner's own region for staff.
+is its owner's organisation's region for partners and the owner's own region for staff; a
+reviewer's own documents are left out unless LASTMILE_ALLOW_SELF_REVIEW is on.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from wagtail.images import get_image_model
@@ -42,6 +44,8 @@ def review_queue(user: User) -> QuerySet[BrandReviewTaskState]:
     if not is_brand_reviewer(user):
         return BrandReviewTaskState.objects.none()
     rounds = BrandReviewTaskState.objects.filter(status=TaskState.STATUS_IN_PROGRESS, document__deleted_at__isnull=True)
+    if not settings.LASTMILE_ALLOW_SELF_REVIEW:
+        rounds = rounds.exclude(document__owner=user)
     regions = review_region_ids(user)
     if regions:
         rounds = rounds.filter(in_regions(regions))

@@ -19,7 +19,7 @@ from templates_lib.services.publishing import template_publish
 from ..audit import audit, audit_document
 from ..models import BrandReviewTaskState, FieldComment, NotificationKind, ReviewOutcome, latest_rules_state
 from ..notifications import notify
-from ..reviewers import can_review
+from ..reviewers import can_review, is_self_review
 from ..rules import Rule
 from .assets import image_review, logo_review
 from .common import (
@@ -52,7 +52,8 @@ def review_decide(
 
     The round's row is locked first, so when two reviewers decide at once exactly one decision
     is recorded; the other gets DecisionConflict saying who decided. Rejecting needs a reason;
-    requesting changes needs at least one comment."""
+    requesting changes needs at least one comment. PermissionDenied for anyone `can_review`
+    refuses, the requester included unless self-review is allowed (then it is audited)."""
     if decision not in Decision.ALL:
         raise ApprovalError("Choose approve, request changes or reject.")
     document_id = BrandReviewTaskState.objects.filter(pk=task_state_id).values_list("document_id", flat=True).first()
@@ -116,6 +117,9 @@ def review_decide(
         lines = [comment] if comment else []
         lines += [f"{fields[key].label}: {text}" for key, text in field_comments.items()]
         body = "\n".join(lines)
+    if is_self_review(reviewer, document):
+        # Only possible with LASTMILE_ALLOW_SELF_REVIEW (can_review refuses it otherwise): on the record.
+        audit_document(document, "lastmile.document.self_reviewed", user=reviewer, decision=decision)
     notify(
         [document.owner], kind=kind, title=title, body=body, url=document_page(document.public_id), document=document
     )

@@ -20,6 +20,7 @@ from templates_lib.revisions import template_at_revision
 
 from ..forms import ReviewDecisionForm
 from ..models import ReviewOutcome
+from ..reviewers import can_review, is_self_review
 from ..selectors import review_history, review_round_for, rules_assessment_for
 from ..services import ApprovalError, DecisionConflict, promote_wording, review_decide
 from .access import reviewer_required
@@ -95,7 +96,12 @@ def _render_screen(request, round_, form, *, status: int = 200):
     submitted = _submitted_content(round_)
     template = submitted.pinned_template()
     is_open = round_.status == TaskState.STATUS_IN_PROGRESS
-    can_promote = round_.outcome == ReviewOutcome.APPROVED and not round_.automatic and document.is_approved
+    may_decide = can_review(request.user, document)  # not on the reviewer's own submission
+    if not (is_open and may_decide):
+        form = None
+    can_promote = (
+        may_decide and round_.outcome == ReviewOutcome.APPROVED and not round_.automatic and document.is_approved
+    )
     fields = field_reviews(
         template=template,
         values=submitted.values,
@@ -116,6 +122,8 @@ def _render_screen(request, round_, form, *, status: int = 200):
         "requester": document.owner,
         "region": document_region(document),
         "is_open": is_open,
+        "can_decide": form is not None,
+        "is_own_submission": is_self_review(request.user, document),
         "form": form,
         "fields": fields,
         "fields_to_review": [f for f in fields if f.needs_review],

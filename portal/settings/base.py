@@ -139,6 +139,14 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 LASTMILE_LOGIN_MAX_FAILURES = int(env("LASTMILE_LOGIN_MAX_FAILURES", "5"))
 LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("LASTMILE_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
 LASTMILE_LOGIN_WINDOW_SECONDS = int(env("LASTMILE_LOGIN_WINDOW_SECONDS", "900"))
+# An address over its limit is slowed down, never refused: each further failure holds its next
+# attempts this much longer, up to the maximum (seconds).
+LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS = float(env("LASTMILE_LOGIN_ADDRESS_DELAY_SECONDS", "1"))
+LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS = float(env("LASTMILE_LOGIN_ADDRESS_MAX_DELAY_SECONDS", "5"))
+# Password reset: requests per client address, and emails per account, within the window.
+LASTMILE_PASSWORD_RESET_MAX_PER_ADDRESS = int(env("LASTMILE_PASSWORD_RESET_MAX_PER_ADDRESS", "20"))
+LASTMILE_PASSWORD_RESET_MAX_PER_ACCOUNT = int(env("LASTMILE_PASSWORD_RESET_MAX_PER_ACCOUNT", "3"))
+LASTMILE_PASSWORD_RESET_WINDOW_SECONDS = int(env("LASTMILE_PASSWORD_RESET_WINDOW_SECONDS", "3600"))
 # Number of reverse proxies in front of the portal whose X-Forwarded-For may be trusted (0: none).
 LASTMILE_TRUSTED_PROXY_COUNT = int(env("LASTMILE_TRUSTED_PROXY_COUNT", "0"))
 # Days an emailed invitation link to join a partner organisation stays valid.
@@ -216,6 +224,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "approvals.finish.finish_workflow"
 
 # The approval loop
 LASTMILE_REVIEW_REMINDER_HOURS = int(env("LASTMILE_REVIEW_REMINDER_HOURS", "48"))
+# One-person brand teams only: let a reviewer decide their own submission (each such decision is audited).
+LASTMILE_ALLOW_SELF_REVIEW = env_bool("LASTMILE_ALLOW_SELF_REVIEW", False)
 LASTMILE_DRAFT_WATERMARK = "DRAFT – NOT APPROVED"
 
 # Background work (django-tasks). The database backend needs `manage.py db_worker`.

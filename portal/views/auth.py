@@ -1,10 +1,11 @@
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
+from accounts.services import password_reset_request
+
 from ..forms import ThrottledLoginForm
+from ..services.login_throttle import client_address, password_reset_allowed
 
 
 class LoginView(auth_views.LoginView):
@@ -14,26 +15,18 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Reset links are built from the configured base URL, never from the request's Host header."""
+    """Answers every valid request the same way, at once: the email is sent by the task worker
+    (which builds the link from the configured base URL, never the request's Host header), and
+    requests over the per-address or per-account limits are dropped without a word."""
 
     template_name = "portal/pages/password_reset.html"
-    email_template_name = "portal/email/password_reset.txt"
-    subject_template_name = "portal/email/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password-reset-done")
 
     def form_valid(self, form):
-        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
-        form.save(
-            domain_override=base.netloc,
-            use_https=base.scheme == "https",
-            token_generator=self.token_generator,
-            from_email=self.from_email,
-            email_template_name=self.email_template_name,
-            subject_template_name=self.subject_template_name,
-            request=self.request,
-            extra_email_context={"site_name": "Lastmile"},
-        )
-        return super(auth_views.PasswordResetView, self).form_valid(form)
+        email = form.cleaned_data["email"]
+        if password_reset_allowed(email=email, address=client_address(self.request)):
+            password_reset_request(email=email)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

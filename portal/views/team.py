@@ -198,7 +198,7 @@ def team_invite(request):
                 invited_by=request.user,
             )
         except InvitationError as exc:
-            form.add_error("email" if exc.code in {"taken", "input"} else None, str(exc))
+            form.add_error("email" if exc.code == "input" else None, str(exc))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("portal:team")
@@ -269,11 +269,19 @@ def team_logo_upload(request):
 @sensitive_post_parameters("password1", "password2")
 def invitation_signup(request, token):
     """Anyone holding the link may create the invited account; email, organisation and role come
-    only from the stored invitation."""
+    only from the stored invitation. Someone already signed in is asked to sign out first (both
+    to see the form and to post it), rather than being switched to the new account."""
     try:
         invitation = invitation_get(token=token)
     except InvitationError as exc:
         return _invitation_refused(request, exc)
+    if request.user.is_authenticated:
+        # Never switch accounts silently: say who is signed in, and offer to sign out and come back.
+        return render(
+            request,
+            "portal/pages/invitation_signed_in.html",
+            {"invitation": invitation, "organisation_name": invitation.organisation.name},
+        )
     form = SignUpForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:

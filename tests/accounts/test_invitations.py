@@ -14,7 +14,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 import pytest
+from django_tasks.signals import task_enqueued
 
+from accounts.mail import invitation_email_send
 from accounts.models import Invitation, InvitationRole
 from accounts.roles import Role
 from accounts.services import (
@@ -38,12 +40,14 @@ User = get_user_model()
 
 @pytest.fixture
 def invite(manager, partner_organisation, django_capture_on_commit_callbacks):
-    """Invite an address and return the raw token from the email that went out."""
+    """Invite an address and return the raw token from the email that went out (None if the
+    email has no link)."""
 
     def _invite(email="new.person@example.com", role=InvitationRole.PARTNER_USER):
         with django_capture_on_commit_callbacks(execute=True):
             invitation_create(organisation=partner_organisation, email=email, role=role, invited_by=manager)
-        return LINK.search(mail.outbox[-1].body).group(2)
+        link = LINK.search(mail.outbox[-1].body)
+        return link.group(2) if link else None
 
     return _invite
 
@@ -229,18 +233,82 @@ def test_a_manager_of_a_closed_organisation_cannot_invite(manager, partner_organ
     assert not Invitation.objects.exists()
 
 
-def test_an_address_that_already_has_an_account_cannot_be_invited(manager, partner_organisation):
-    UserFactory(username="existing", email="existing@example.com")
+@pytest.mark.parametrize("who", ["partner_user", "brand_manager", "other_partner"])
+def test_an_address_that_already_has_an_account_is_invited_like_any_other(manager, partner_organisation, request, who):
+    existing = (
+        partner_member(OrganisationFactory(name="Elsewhere Ltd"), username="elsewhere")
+        if who == "other_partner"
+        else request.getfixturevalue(who)
+    )
 
-    with pytest.raises(InvitationError, match="already has an account"):
-        invitation_create(
-            organisation=partner_organisation,
-            email="Existing@Example.com",
-            role=InvitationRole.PARTNER_USER,
-            invited_by=manager,
-        )
+    invitation = invitation_create(
+        organisation=partner_organisation,
+        email=existing.email.upper(),
+        role=InvitationRole.PARTNER_USER,
+        invited_by=manager,
+    )
 
-    assert not Invitation.objects.exists()
+    assert Invitation.objects.open().get() == invitation
+    assert invitation.email == existing.email.lower()
+
+
+@pytest.mark.parametrize("who", ["partner_user", "brand_manager", "other_partner"])
+def test_an_existing_account_is_told_by_email_to_ask_an_administrator_and_gets_no_link(invite, request, who):
+    existing = (
+        partner_member(OrganisationFactory(name="Elsewhere Ltd"), username="elsewhere")
+        if who == "other_partner"
+        else request.getfixturevalue(who)
+    )
+
+    token = invite(email=existing.email)
+
+    assert token is None
+    [message] = mail.outbox
+    assert message.to == [existing.email]
+    assert "already have a Lastmile account" in message.body
+    assert "ask an administrator" in message.body
+    assert "/invitations/" not in message.body
+
+
+def test_the_link_is_made_by_the_mail_task_so_the_task_queue_never_holds_it(
+    manager, partner_organisation, django_capture_on_commit_callbacks
+):
+    enqueued = []
+
+    def remember(sender, task_result, **kwargs):
+        enqueued.append(task_result)
+
+    task_enqueued.connect(remember)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            invitation = invitation_create(
+                organisation=partner_organisation,
+                email="new.person@example.com",
+                role=InvitationRole.PARTNER_USER,
+                invited_by=manager,
+            )
+    finally:
+        task_enqueued.disconnect(remember)
+
+    token = LINK.search(mail.outbox[-1].body).group(2)
+    [result] = enqueued
+    assert result.args == [invitation.pk] or result.kwargs == {"invitation_id": invitation.pk}
+    assert token not in repr(result.args) + repr(result.kwargs)
+    assert Invitation.objects.get().token_hash == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_an_invitation_withdrawn_before_the_mail_task_runs_sends_nothing(manager, partner_organisation):
+    invitation = invitation_create(
+        organisation=partner_organisation,
+        email="new.person@example.com",
+        role=InvitationRole.PARTNER_USER,
+        invited_by=manager,
+    )
+    invitation_revoke(manager=manager, invitation=invitation)
+
+    invitation_email_send(invitation_id=invitation.pk)
+
+    assert mail.outbox == []
 
 
 def test_a_password_refused_by_the_validators_creates_no_account(invite):

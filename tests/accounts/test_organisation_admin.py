@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from wagtail.models import ModelLogEntry
+
 import pytest
 
 from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
@@ -39,6 +41,17 @@ def test_removing_a_member_deactivates_them(brand_client, organisation):
 
     member.refresh_from_db()
     assert not member.is_active
+
+
+def test_removing_a_member_records_who_deactivated_them(brand_client, brand_manager, organisation):
+    member = partner_member(organisation, username="leaver", email="leaver@a.example")
+
+    _post(brand_client, organisation, "")
+
+    entry = ModelLogEntry.objects.get(action="lastmile.member.deactivated")
+    assert entry.object_id == str(member.pk)
+    assert entry.user_id == brand_manager.pk
+    assert entry.data["organisation"] == str(organisation.public_id)
 
 
 def test_a_member_of_another_organisation_cannot_be_moved_silently(brand_client, organisation):

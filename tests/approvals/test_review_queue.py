@@ -176,6 +176,16 @@ def test_an_analyst_is_told_they_may_not_see_the_queue(client, analyst):
     assert response.url == reverse("wagtailadmin_home")
 
 
+def test_a_reviewers_own_submission_is_not_in_their_queue(brand_client, brand_manager, reviewed_template, emea_rep):
+    submit(reviewed_template, brand_manager, title="My own flyer")
+    submit(reviewed_template, emea_rep, title="Someone else's")
+
+    response = brand_client.get(QUEUE)
+
+    assert titles(response) == ["Someone else's"]
+    assert "My own flyer" not in response.content.decode()
+
+
 def test_the_queue_is_paginated(brand_client, reviewed_template, emea_rep):
     for number in range(27):
         submit(reviewed_template, emea_rep, title=f"Document {number:02d}", minutes_ago=100 - number)

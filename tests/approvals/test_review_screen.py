@@ -344,3 +344,59 @@ def test_a_changed_link_address_is_visible_on_the_review_screen(brand_client, br
     assert review.changed
     assert "<ins>evil.</ins>" in str(review.diff)
     assert "phish" in str(review.diff)
+
+
+# --- The requester's own submission ------------------------------------------------------------
+
+
+@pytest.fixture
+def own_round(reviewed_template, brand_manager):
+    return submit(reviewed_template, brand_manager)
+
+
+def test_a_reviewers_own_submission_shows_read_only(brand_client, own_round):
+    response = brand_client.get(screen(own_round))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert 'name="decision"' not in html
+    assert "another brand manager decides it" in html
+
+
+def test_a_crafted_decision_on_the_reviewers_own_submission_is_refused(brand_client, own_round):
+    response = brand_client.post(screen(own_round), {"decision": "approve"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_home")
+    own_round.refresh_from_db()
+    own_round.document.refresh_from_db()
+    assert own_round.status == TaskState.STATUS_IN_PROGRESS
+    assert own_round.document.approval_state == ApprovalState.IN_REVIEW
+
+
+def test_another_reviewer_decides_the_submission(client, second_reviewer, own_round):
+    client.force_login(second_reviewer)
+
+    response = client.post(screen(own_round), {"decision": "approve"})
+
+    assert response.status_code == 302
+    own_round.document.refresh_from_db()
+    assert own_round.document.approval_state == ApprovalState.APPROVED
+
+
+def test_an_incomplete_decision_on_the_reviewers_own_submission_shows_no_decision_form(brand_client, own_round):
+    response = brand_client.post(screen(own_round), {"decision": ""})
+
+    assert 'name="decision"' not in response.content.decode()
+    own_round.refresh_from_db()
+    assert own_round.status == TaskState.STATUS_IN_PROGRESS
+
+
+def test_a_reviewers_own_approved_submission_offers_no_promotion(brand_client, second_reviewer, own_round):
+    review_decide(task_state_id=own_round.pk, reviewer=second_reviewer, decision=Decision.APPROVE)
+
+    response = brand_client.get(screen(own_round))
+
+    assert response.status_code == 200
+    assert reverse("approvals_admin:promote", args=[own_round.pk]) not in response.content.decode()

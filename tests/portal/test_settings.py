@@ -9,11 +9,12 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3J9vQ2mX8pL5nR7tY1wZ4aB6cD0eF2gH9jK3lM5nP7qR1sT8uV4wX6yZ0aB2cD",
     "DJANGO_ALLOWED_HOSTS": "collateral.example.com",
     "DATABASE_URL": "sqlite:////tmp/lastmile-deploy-check.sqlite3",
+    "LASTMILE_TRUSTED_PROXY_COUNT": "0",
 }
 
 
 def _manage(*args, env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "LASTMILE_"))}
     env.update(env_overrides)
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -41,3 +42,33 @@ def test_production_refuses_to_start_with_debug_on():
 
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_explicit_trusted_proxy_count():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "LASTMILE_TRUSTED_PROXY_COUNT"}
+
+    result = _manage("check", env_overrides=env)
+
+    assert result.returncode != 0
+    assert "LASTMILE_TRUSTED_PROXY_COUNT must be set" in result.stderr
+
+
+def test_check_deploy_fails_behind_a_tls_proxy_when_no_proxy_is_trusted():
+    env = {**PRODUCTION_ENV, "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO"}
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+
+    assert result.returncode != 0
+    assert "lastmile.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_behind_a_tls_proxy_that_is_trusted():
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
+        "LASTMILE_TRUSTED_PROXY_COUNT": "1",
+    }
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr

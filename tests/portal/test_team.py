@@ -1,15 +1,19 @@
 """The team page (partner managers only, own organisation only) and the invitation sign-up page."""
 
+import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.images import get_image_model
+from wagtail.models import ModelLogEntry
 
 import pytest
 
@@ -230,13 +234,49 @@ def test_inviting_shows_the_invitation_as_waiting(manager_client, django_capture
     assert Invitation.objects.get().role == InvitationRole.PARTNER_MANAGER
 
 
-def test_inviting_an_existing_account_shows_a_clear_error(manager_client, partner_user):
+def _address_of(who, request, other_org):
+    """An address with no account, or one of an account in the manager's organisation, in
+    another organisation, or on the staff."""
+    if who == "nobody":
+        return "nobody-yet@example.com"
+    if who == "other_partner":
+        return other_org["member"].email
+    return request.getfixturevalue(who).email
+
+
+ADDRESS_KINDS = ["nobody", "partner_user", "other_partner", "brand_manager", "rep"]
+
+
+@pytest.mark.parametrize("who", ADDRESS_KINDS)
+def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(manager_client, request, other_org, who):
+    email = _address_of(who, request, other_org)
+
     response = manager_client.post(
-        reverse("portal:team-invite"), {"email": partner_user.email, "role": InvitationRole.PARTNER_USER}
+        reverse("portal:team-invite"), {"email": email, "role": InvitationRole.PARTNER_USER}, follow=True
     )
 
-    assert "already has an account" in response.text
-    assert not Invitation.objects.exists()
+    assert response.redirect_chain == [(reverse("portal:team"), 302)]
+    assert f"Invitation sent to {email}" in response.text
+    assert "already" not in response.text
+    assert Invitation.objects.open().filter(email=email).exists()
+
+
+def _invite_queries(client, email) -> list[str]:
+    """The SQL the invite request runs, with literal values (times, ids, savepoint names, the address) masked."""
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("portal:team-invite"), {"email": email, "role": InvitationRole.PARTNER_USER})
+    return [re.sub(r"'[^']*'|\"s\d+_x\d+\"|\b\d+\b", "?", query["sql"]) for query in queries.captured_queries]
+
+
+@pytest.mark.parametrize("who", ADDRESS_KINDS[1:])
+def test_inviting_runs_the_same_queries_whether_or_not_the_address_has_an_account(
+    manager_client, request, other_org, who
+):
+    fresh = _invite_queries(manager_client, "nobody-yet@example.com")
+
+    existing = _invite_queries(manager_client, _address_of(who, request, other_org))
+
+    assert existing == fresh
 
 
 def test_a_manager_withdraws_a_waiting_invitation(manager_client, token):
@@ -443,3 +483,73 @@ def test_a_partner_user_cannot_upload_the_logo(client, partner_user, partner_org
     assert response.status_code == 404
     partner_organisation.refresh_from_db()
     assert partner_organisation.logo is None
+
+
+# --- The audit trail -------------------------------------------------------------------------------
+
+
+def test_deactivating_from_the_team_page_leaves_an_audit_entry(manager_client, manager, partner_user):
+    manager_client.post(reverse("portal:team-member-deactivate", args=[partner_user.public_id]))
+
+    entry = ModelLogEntry.objects.get(action="lastmile.member.deactivated")
+    assert entry.object_id == str(partner_user.pk)
+    assert entry.user_id == manager.pk
+
+
+def test_withdrawing_from_the_team_page_leaves_an_audit_entry(manager_client, manager, token):
+    invitation = Invitation.objects.get()
+
+    manager_client.post(reverse("portal:team-invitation-revoke", args=[invitation.public_id]))
+
+    entry = ModelLogEntry.objects.get(action="lastmile.invitation.revoked")
+    assert entry.object_id == str(invitation.pk)
+    assert entry.user_id == manager.pk
+
+
+# --- Opening an invitation while signed in --------------------------------------------------------
+
+
+def test_opening_an_invitation_while_signed_in_asks_before_switching_accounts(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = client.get(reverse("portal:invitation-accept", args=[token]))
+
+    assert response.status_code == 200
+    assert "You are signed in as" in response.text
+    assert partner_user.email in response.text
+    assert "new.person@example.com" in response.text
+    assert 'name="password2"' not in response.text
+    assert f'action="{reverse("portal:logout")}"' in response.text
+    assert f'value="{reverse("portal:invitation-accept", args=[token])}"' in response.text
+    assert int(client.session["_auth_user_id"]) == partner_user.pk
+
+
+def test_a_sign_up_posted_while_signed_in_creates_no_account_and_keeps_the_session(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = _sign_up(client, token)
+
+    assert response.status_code == 200
+    assert "You are signed in as" in response.text
+    assert not User.objects.filter(username="newperson").exists()
+    assert Invitation.objects.get().accepted_at is None
+    assert int(client.session["_auth_user_id"]) == partner_user.pk
+
+
+def test_signing_out_from_the_invitation_page_comes_back_to_the_sign_up_form(client, partner_user, token):
+    client.force_login(partner_user)
+    invitation_page = reverse("portal:invitation-accept", args=[token])
+
+    response = client.post(reverse("portal:logout"), {"next": invitation_page}, follow=True)
+
+    assert response.redirect_chain == [(invitation_page, 302)]
+    assert 'name="password2"' in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_invitation_page_offers_to_cancel_and_stay_signed_in(client, partner_user, token):
+    client.force_login(partner_user)
+
+    response = client.get(reverse("portal:invitation-accept", args=[token]))
+
+    assert re.search(rf'<a [^>]*href="{reverse("portal:home")}"[^>]*>Cancel', response.text)
