@@ -129,3 +129,21 @@ def test_png_of_page_one(rep_client, document):
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="fjord-one-pager.png"'
     assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_search_with_a_nul_byte_is_refused_with_a_message(rep_client, document):
+    response = rep_client.get(reverse("portal:documents"), {"q": "Fjord\x00"})
+
+    assert response.status_code == 400
+    assert "Search: Null characters are not allowed." in response.text
+    assert "Fjord one-pager" in response.text
+
+
+def test_an_unknown_sort_is_refused_and_the_list_keeps_its_usual_order(rep_client, document, onepager, rep):
+    document_create(template=onepager, owner=rep, values={}, title="Aardvark proposal", check_fit=False)
+
+    response = rep_client.get(reverse("portal:documents"), {"sort": "password"})
+
+    assert response.status_code == 400
+    assert "Sort by: Choose an order from the list." in response.text
+    assert response.text.index("Aardvark proposal") < response.text.index("Fjord one-pager")
