@@ -3,9 +3,14 @@
 import hashlib
 import io
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 
-from .models import BrandImage, BrandKit, ColourRole, UploadReview
+from django.core.exceptions import ValidationError
+
+from .models import BrandImage, BrandKit, ColourRole, UploadReview, parse_cmyk
+
+logger = logging.getLogger(__name__)
 
 FALLBACK_COLOURS = {
     ColourRole.PRIMARY: "#1F3A5F",
@@ -71,10 +76,15 @@ class BrandSnapshot:
 
 
 def _cmyk(value: str) -> tuple[float, float, float, float] | None:
+    """A stored CMYK value as numbers; None when there is none, or when a value stored before
+    validation was this strict does not parse (the colour then prints from its hex value)."""
     if not value.strip():
         return None
-    parts = [float(part) for part in value.split(",")]
-    return (parts[0], parts[1], parts[2], parts[3])
+    try:
+        return parse_cmyk(value)
+    except ValidationError:
+        logger.warning("Brand colour CMYK %r is not four percentages; print PDFs use its hex value.", value)
+        return None
 
 
 def _font(font) -> BrandFontFiles | None:
