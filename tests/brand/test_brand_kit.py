@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -71,14 +72,22 @@ def test_any_cmyk_text_is_either_four_percentages_or_a_validation_error(value):
     assert all(0 <= part <= 100 for part in parsed)
 
 
-def test_the_brand_kit_form_refuses_a_cmyk_value_that_is_not_numbers(brand_client, brand_kit):
+def _brand_kit_form(brand_kit, *, cmyk: str = "", **extra) -> dict:
     colours = [
-        {"id": colour.pk, "role": colour.role, "name": colour.name, "hex": colour.hex, "cmyk": "cyan-ish", "ORDER": i}
+        {"id": colour.pk, "role": colour.role, "name": colour.name, "hex": colour.hex, "cmyk": cmyk, "ORDER": i}
         for i, colour in enumerate(brand_kit.colours.all())
     ]
-    data = nested_form_data({"brand_name": "Example Corp", "colours": inline_formset(colours, initial=len(colours))})
+    return nested_form_data(
+        {"brand_name": "Example Corp", "colours": inline_formset(colours, initial=len(colours)), **extra}
+    )
 
-    response = brand_client.post(reverse("wagtailsettings:edit", args=["brand", "brandkit", brand_kit.pk]), data)
+
+def _post_brand_kit(client, brand_kit, data):
+    return client.post(reverse("wagtailsettings:edit", args=["brand", "brandkit", brand_kit.pk]), data)
+
+
+def test_the_brand_kit_form_refuses_a_cmyk_value_that_is_not_numbers(brand_client, brand_kit):
+    response = _post_brand_kit(brand_client, brand_kit, _brand_kit_form(brand_kit, cmyk="cyan-ish"))
 
     assert response.status_code == 200
     assert NOT_CMYK in response.text
@@ -121,3 +130,18 @@ def test_the_snapshot_version_changes_when_a_colour_changes(brand_kit):
 
 def test_the_snapshot_version_is_stable_without_edits(brand_kit):
     assert brand_snapshot().version == brand_snapshot().version
+
+
+def test_the_brand_kit_form_refuses_a_printer_profile_that_is_only_a_header(brand_client, brand_kit):
+    header_only = bytearray(132)
+    header_only[0:4] = (132).to_bytes(4, "big")
+    header_only[12:24] = b"prtrCMYKLab "
+    header_only[36:40] = b"acsp"
+    upload = SimpleUploadedFile("printer.icc", bytes(header_only), content_type="application/vnd.iccprofile")
+
+    response = _post_brand_kit(brand_client, brand_kit, _brand_kit_form(brand_kit, print_icc_profile=upload))
+
+    brand_kit.refresh_from_db()
+    assert response.status_code == 200
+    assert "This CMYK profile is incomplete: it cannot convert colours for printing." in response.text
+    assert not brand_kit.print_icc_profile
