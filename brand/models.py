@@ -19,6 +19,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from .text import SingleLineCharField
 from .uploads import validate_font_file, validate_icc_profile
 
 HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}\Z", "Enter a colour as #RRGGBB, for example #1F4E8C.")
@@ -59,6 +60,7 @@ class UploadReview(models.TextChoices):
 class BrandImage(AbstractImage):
     """Logos, photos and product shots. Collections make up the approved asset library."""
 
+    title = SingleLineCharField(max_length=255, verbose_name="title")
     alt_text = models.CharField(max_length=255, blank=True, help_text="Describes the image for screen readers.")
     review_state = models.CharField(
         max_length=10, choices=UploadReview.choices, default=UploadReview.NOT_AN_UPLOAD, blank=True, editable=False
@@ -130,7 +132,7 @@ class BrandFont(models.Model):
 
 @register_setting(icon="palette")
 class BrandKit(ClusterableModel, BaseGenericSetting):
-    brand_name = models.CharField(max_length=120, default="Your company")
+    brand_name = SingleLineCharField(max_length=120, default="Your company")
     tagline = models.CharField(max_length=160, blank=True)
 
     heading_font = models.ForeignKey(BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,7 +151,7 @@ class BrandKit(ClusterableModel, BaseGenericSetting):
     legal_footer = models.TextField(
         blank=True, help_text="Printed at the foot of every document; nobody outside brand management can change it."
     )
-    contact_name = models.CharField(max_length=120, blank=True)
+    contact_name = SingleLineCharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_website = models.CharField(max_length=200, blank=True)

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from wagtail.images import get_image_model
 
+from brand.text import SingleLineFormField
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.services.render import resolve_values
@@ -168,7 +169,8 @@ def submitted_values(template, data) -> dict[str, Any]:
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(max_length=200, required=True, error_messages={"required": "Give the document a name."})
+    # Checked as it will be stored (on one line), so a name of only control characters is no name.
+    title = SingleLineFormField(max_length=200, required=True, error_messages={"required": "Give the document a name."})
 
 
 def preview_values(template, submitted: dict, result: CleanResult) -> dict:

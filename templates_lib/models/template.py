@@ -24,6 +24,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from brand.text import SingleLineCharField
+
 from ..field_locks import Formatting, LockMode, is_user_editable
 from ..forms import CollateralTemplateForm
 from ..layouts import Kind, Layout, SlotType, get_layout, layout_choices
@@ -61,7 +63,7 @@ class CollateralTemplate(
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(max_length=160)
+    title = SingleLineCharField(max_length=160)
     description = models.TextField(blank=True, help_text="Shown to reps in the template library.")
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
     layout = models.CharField(max_length=40, choices=layout_choices)

@@ -147,3 +147,10 @@ def test_an_unknown_sort_is_refused_and_the_list_keeps_its_usual_order(rep_clien
     assert response.status_code == 400
     assert "Sort by: Choose an order from the list." in response.text
     assert response.text.index("Aardvark proposal") < response.text.index("Fjord one-pager")
+
+
+def test_rename_drops_control_characters(rep_client, document):
+    rep_client.post(reverse("portal:document-rename", args=[document.public_id]), {"title": "Fjord\x00 final\x1b[1m"})
+
+    document.refresh_from_db()
+    assert document.title == "Fjord final[1m"

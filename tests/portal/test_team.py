@@ -440,3 +440,10 @@ def test_a_partner_user_cannot_upload_the_logo(client, partner_user, partner_org
     assert response.status_code == 404
     partner_organisation.refresh_from_db()
     assert partner_organisation.logo is None
+
+
+def test_the_names_given_at_sign_up_are_stored_on_one_line(client, token):
+    _sign_up(client, token, first_name="Noor\r\nBcc: all@example.com", last_name="Haddad\x1b[0m")
+
+    user = User.objects.get(username="newperson")
+    assert (user.first_name, user.last_name) == ("Noor Bcc: all@example.com", "Haddad[0m")
