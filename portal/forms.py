@@ -85,3 +85,22 @@ class DocumentFilterForm(ListFilterForm):
         filters["sort"] = filters["sort"] or "recent"
         filters["scope"] = filters["scope"] or "mine"
         return filters
+
+
+class ShareForm(forms.Form):
+    email = forms.EmailField(
+        label="Colleague's email",
+        max_length=254,
+        error_messages={"required": "Enter your colleague's email address.", "invalid": "Enter an email address."},
+    )
+
+
+class SubmitForm(forms.Form):
+    NOTE_MAX_CHARS = 2000
+
+    note = forms.CharField(label="Note for the reviewer", required=False, max_length=NOTE_MAX_CHARS)
+
+
+def form_errors_text(form: forms.Form) -> str:
+    """A refused form's errors as one message (for forms posted from another page)."""
+    return " ".join(error for errors in form.errors.values() for error in errors)

@@ -11,7 +11,7 @@ from templates_lib.selectors import documents_editable_by
 from templates_lib.services import documents as document_services
 from templates_lib.services.documents import DocumentValuesError, ShareError
 
-from ..forms import DocumentFilterForm
+from ..forms import DocumentFilterForm, ShareForm, form_errors_text
 from ..presenters import DocumentRow
 
 STATUS_BAD_REQUEST = 400
@@ -81,9 +81,13 @@ def document_delete(request, public_id):
 @require_POST
 def document_share(request, public_id):
     document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return redirect("portal:document-edit", document.public_id)
     try:
         colleague = document_services.document_share(
-            document=document, by=request.user, email=request.POST.get("email", "")
+            document=document, by=request.user, email=form.cleaned_data["email"]
         )
         messages.success(request, f"Shared “{document.title}” with {colleague}. They can open and download it.")
     except ShareError as exc:

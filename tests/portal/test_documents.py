@@ -3,7 +3,7 @@ from django.urls import reverse
 import pytest
 
 from approvals.services import document_create
-from templates_lib.models import CollateralDocument
+from templates_lib.models import CollateralDocument, DocumentUserGrant
 from templates_lib.services.render import Profile
 from templates_lib.services.render_cache import cached_pdf_name, render_job_for_document
 
@@ -154,3 +154,12 @@ def test_rename_drops_control_characters(rep_client, document):
 
     document.refresh_from_db()
     assert document.title == "Fjord final[1m"
+
+
+def test_sharing_with_something_that_is_not_an_email_address_is_refused(rep_client, document):
+    response = rep_client.post(
+        reverse("portal:document-share", args=[document.public_id]), {"email": "colleague\x00@example.com"}, follow=True
+    )
+
+    assert "Enter an email address." in response.text
+    assert not DocumentUserGrant.objects.filter(content_object=document).exists()
