@@ -49,7 +49,9 @@ def test_portal_pages_and_the_live_preview_work_with_no_violation(live_server, b
     page.goto(live_server.url + "/notifications/")
 
     assert _csp_violations(problems) == []
-    assert page.evaluate("() => window.htmx.config.allowEval") is False
+    config = page.evaluate("() => window.htmx.config")
+    assert (config["allowEval"], config["allowScriptTags"], config["includeIndicatorStyles"]) == (False, False, False)
+    assert page.locator("head style").count() == 1  # the brand colours; htmx injected none
 
 
 @pytest.mark.parametrize(
