@@ -2,9 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from brand.text import SingleLineFormField
 
 from .services import organisation_member_add, organisation_member_remove, organisation_members_set
 
@@ -25,12 +28,20 @@ class _MembershipMixin:
         return user
 
 
-class LastmileUserCreationForm(_MembershipMixin, UserCreationForm):
+class _SingleLineNamesMixin(forms.Form):
+    """Wagtail declares the name fields itself; these keep them required after line breaks and
+    control characters are taken out (brand.text.single_line), as the model stores them."""
+
+    first_name = SingleLineFormField(required=True, max_length=150, label=_("First Name"))
+    last_name = SingleLineFormField(required=True, max_length=150, label=_("Last Name"))
+
+
+class LastmileUserCreationForm(_MembershipMixin, _SingleLineNamesMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = UserCreationForm.Meta.fields | PROFILE_FIELDS
 
 
-class LastmileUserEditForm(_MembershipMixin, UserEditForm):
+class LastmileUserEditForm(_MembershipMixin, _SingleLineNamesMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         fields = UserEditForm.Meta.fields | PROFILE_FIELDS
 

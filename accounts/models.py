@@ -11,6 +11,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brand.text import SingleLineCharField
 
 
 class Region(models.Model):
@@ -47,7 +50,7 @@ class Organisation(models.Model):
     grants (django-guardian) are given to."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=160, unique=True)
+    name = SingleLineCharField(max_length=160, unique=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations")
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations")
     is_active = models.BooleanField(default=True)
@@ -64,7 +67,7 @@ class Organisation(models.Model):
     logo_review_note = models.CharField(
         max_length=500, blank=True, editable=False, help_text="Why the brand team turned the last logo down."
     )
-    contact_name = models.CharField(max_length=120, blank=True)
+    contact_name = SingleLineCharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_website = models.CharField(max_length=200, blank=True)
@@ -89,6 +92,8 @@ class User(AbstractUser):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = SingleLineCharField(_("first name"), max_length=150, blank=True)
+    last_name = SingleLineCharField(_("last name"), max_length=150, blank=True)
     email = models.EmailField("email address", unique=True)
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)

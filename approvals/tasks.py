@@ -9,6 +9,7 @@ from django.db import transaction
 from django_tasks import task
 
 from accounts.links import absolute_url
+from brand.text import single_line
 from templates_lib.models import CollateralDocument
 from templates_lib.rendering.cache import render_pdf_cached
 from templates_lib.rendering.profile import Profile
@@ -49,7 +50,7 @@ def send_notification_mail(notification_ids: list[int]) -> int:
         body = notification.body
         message = f"{body}\n\n{absolute_url(notification.url)}" if notification.url else body
         try:
-            send_mail(f"[Lastmile] {notification.title}", message, None, [address])
+            send_mail(f"[Lastmile] {single_line(notification.title)}", message, None, [address])
         except Exception:
             logger.exception("Could not send the notification %r to %s", notification.title, address)
             continue

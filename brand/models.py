@@ -19,13 +19,32 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from .text import SingleLineCharField
 from .uploads import validate_font_file, validate_icc_profile
 
-HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "Enter a colour as #RRGGBB, for example #1F4E8C.")
-CMYK_COLOUR = RegexValidator(
-    r"^\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*,\s*\d{1,3}(\.\d+)?\s*$",
-    "Enter CMYK as four percentages separated by commas, for example 100, 60, 0, 20.",
-)
+HEX_COLOUR = RegexValidator(r"^#[0-9A-Fa-f]{6}\Z", "Enter a colour as #RRGGBB, for example #1F4E8C.")
+CMYK_PERCENTAGE = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?")  # ASCII digits: float() would take any script's
+
+
+def parse_cmyk(value: str) -> tuple[float, float, float, float]:
+    """CMYK written as four percentages separated by commas ("100, 60, 0, 20"), as numbers.
+    The one parser of CMYK values: the model field validates with it and the brand snapshot reads
+    with it. Raises ValidationError with a message for a person, never ValueError."""
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 4 or not all(CMYK_PERCENTAGE.fullmatch(part) for part in parts):
+        raise ValidationError(
+            "Enter CMYK as four percentages separated by commas, for example 100, 60, 0, 20.", code="invalid"
+        )
+    cyan, magenta, yellow, black = (float(part) for part in parts)
+    if max(cyan, magenta, yellow, black) > 100:
+        raise ValidationError("Each CMYK percentage must be between 0 and 100.", code="out_of_range")
+    return cyan, magenta, yellow, black
+
+
+def validate_cmyk(value: str) -> None:
+    parse_cmyk(value)
+
+
 FONT_EXTENSIONS = FileExtensionValidator(["ttf", "otf", "woff2"])
 
 
@@ -41,6 +60,7 @@ class UploadReview(models.TextChoices):
 class BrandImage(AbstractImage):
     """Logos, photos and product shots. Collections make up the approved asset library."""
 
+    title = SingleLineCharField(max_length=255, verbose_name="title")
     alt_text = models.CharField(max_length=255, blank=True, help_text="Describes the image for screen readers.")
     review_state = models.CharField(
         max_length=10, choices=UploadReview.choices, default=UploadReview.NOT_AN_UPLOAD, blank=True, editable=False
@@ -84,7 +104,7 @@ class BrandFont(models.Model):
     family_name = models.CharField(
         max_length=80,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9 \-]+$", "Use letters, digits, spaces and hyphens only.")],
+        validators=[RegexValidator(r"^[A-Za-z0-9 \-]+\Z", "Use letters, digits, spaces and hyphens only.")],
         help_text="The name layouts use for this family, e.g. 'Brand Sans'.",
     )
     regular = models.FileField(upload_to="brand/fonts/", validators=[FONT_EXTENSIONS, validate_font_file])
@@ -112,7 +132,7 @@ class BrandFont(models.Model):
 
 @register_setting(icon="palette")
 class BrandKit(ClusterableModel, BaseGenericSetting):
-    brand_name = models.CharField(max_length=120, default="Your company")
+    brand_name = SingleLineCharField(max_length=120, default="Your company")
     tagline = models.CharField(max_length=160, blank=True)
 
     heading_font = models.ForeignKey(BrandFont, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -131,7 +151,7 @@ class BrandKit(ClusterableModel, BaseGenericSetting):
     legal_footer = models.TextField(
         blank=True, help_text="Printed at the foot of every document; nobody outside brand management can change it."
     )
-    contact_name = models.CharField(max_length=120, blank=True)
+    contact_name = SingleLineCharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_website = models.CharField(max_length=200, blank=True)
@@ -190,7 +210,7 @@ class BrandColour(Orderable):
         "CMYK",
         max_length=40,
         blank=True,
-        validators=[CMYK_COLOUR],
+        validators=[validate_cmyk],
         help_text="Optional, used in print PDFs when a CMYK profile is uploaded: 100, 60, 0, 20.",
     )
 
@@ -204,7 +224,3 @@ class BrandColour(Orderable):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hex})"
-
-    def clean(self):
-        if self.cmyk and any(float(part) > 100 for part in re.split(r"\s*,\s*", self.cmyk.strip())):
-            raise ValidationError({"cmyk": "Each CMYK percentage must be between 0 and 100."})

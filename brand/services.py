@@ -3,17 +3,21 @@
 import hashlib
 import io
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.images import ImageFile
 
 from wagtail.models import Collection
 
-from .models import BrandFont, BrandImage, BrandKit, ColourRole, UploadReview
+from .models import BrandFont, BrandImage, BrandKit, ColourRole, UploadReview, parse_cmyk
 from .uploads import clean_uploaded_image
+
+logger = logging.getLogger(__name__)
 
 FALLBACK_COLOURS = {
     ColourRole.PRIMARY: "#1F3A5F",
@@ -79,10 +83,15 @@ class BrandSnapshot:
 
 
 def _cmyk(value: str) -> tuple[float, float, float, float] | None:
+    """A stored CMYK value as numbers; None when there is none, or when a value stored before
+    validation was this strict does not parse (the colour then prints from its hex value)."""
     if not value.strip():
         return None
-    parts = [float(part) for part in value.split(",")]
-    return (parts[0], parts[1], parts[2], parts[3])
+    try:
+        return parse_cmyk(value)
+    except ValidationError:
+        logger.warning("Brand colour CMYK %r is not four percentages; print PDFs use its hex value.", value)
+        return None
 
 
 def _font(font: BrandFont | None) -> BrandFontFiles | None:

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 FONT_FORMATS = {b"\x00\x01\x00\x00": "TrueType", b"true": "TrueType", b"OTTO": "OpenType", b"wOF2": "WOFF2"}
 MAX_FONT_BYTES = 10 * 1024 * 1024
@@ -63,13 +63,51 @@ def validate_font_file(file) -> None:
         raise ValidationError(f"This {kind} font has no family name or character map.")
 
 
+ICC_DEVICE_CLASSES = {
+    b"scnr": "a scanner or camera (an input profile)",
+    b"mntr": "a screen",
+    b"link": "a link between two devices",
+    b"spac": "a colour space",
+    b"abst": "an effect",
+    b"nmcl": "a list of named colours",
+}
+
+
 def validate_icc_profile(file) -> None:
-    """Accept an ICC colour profile for a CMYK output device (the printer's profile)."""
+    """Accept only an ICC profile that LittleCMS can use to print: a CMYK output (printer) profile
+    that converts sRGB into the printer's CMYK. It becomes the PDF/X output intent, so a profile
+    whose header merely claims CMYK is not enough."""
     data = _read(file, MAX_ICC_BYTES, "colour profile")
     if len(data) < 128 or data[36:40] != b"acsp":
         raise ValidationError("This is not an ICC colour profile.")
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+    except (OSError, ImageCms.PyCMSError) as exc:
+        raise ValidationError("This ICC colour profile is damaged and cannot be read.") from exc
+    # The header fields LittleCMS read, taken as bytes: Pillow decodes them as ASCII, which a
+    # damaged header need not be.
     if data[16:20] != b"CMYK":
         raise ValidationError("This ICC profile is not for CMYK output; ask your printer for their CMYK profile.")
+    device_class = data[12:16]
+    if device_class != b"prtr":
+        described = ICC_DEVICE_CLASSES.get(device_class, "something other than a printer")
+        raise ValidationError(
+            f"This CMYK profile describes {described}, not a printing condition; "
+            "ask your printer for their output (printer) profile."
+        )
+    try:
+        ImageCms.buildTransform(
+            ImageCms.createProfile("sRGB"),
+            profile,
+            "RGB",
+            "CMYK",
+            renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        )
+    except ImageCms.PyCMSError as exc:
+        raise ValidationError(
+            "This CMYK profile is incomplete: it cannot convert colours for printing. "
+            "Ask your printer for their CMYK profile again."
+        ) from exc
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from brand.text import SingleLineFormField
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.rendering.html import resolve_values
@@ -158,7 +159,8 @@ def submitted_values(template, data) -> dict[str, Any]:
 
 
 class TitleForm(forms.Form):
-    title = forms.CharField(max_length=200, required=True, error_messages={"required": "Give the document a name."})
+    # Checked as it will be stored (on one line), so a name of only control characters is no name.
+    title = SingleLineFormField(max_length=200, required=True, error_messages={"required": "Give the document a name."})
 
 
 def preview_values(template, submitted: dict, result: CleanResult) -> dict:

@@ -8,6 +8,9 @@ Template audience:
   those for their organisation's tier.
 """
 
+import re
+import unicodedata
+
 from django.db.models import Q, QuerySet
 
 from taggit.models import Tag
@@ -82,10 +85,13 @@ def _search_within(templates: QuerySet[CollateralTemplate], query: str) -> Query
     which of them come back, so search never reveals a template outside the user's audience.
     Results keep the library's title order: relevance scoring over every published template cost
     ~100 ms at 2,000 templates (bench/library.py) for little gain in a filtered, paginated list."""
+    words = search_words(query)
+    if not words:
+        return templates.none()
     published = CollateralTemplate.objects.filter(live=True).only("pk")
     matches = [
         template.pk
-        for template in get_search_backend().search(query, published, operator="and", order_by_relevance=False)
+        for template in get_search_backend().search(words, published, operator="and", order_by_relevance=False)
     ]
     return templates.filter(pk__in=matches) if matches else templates.none()
 
@@ -98,6 +104,17 @@ def images_for_field(field: TemplateField, user: User | None) -> QuerySet:
     if field.lock_mode == LockMode.IMAGE and field.allow_upload and user is not None and user.is_authenticated:
         allowed |= Q(uploaded_by_user=user) & ~Q(review_state=UploadReview.NOT_AN_UPLOAD)
     return get_image_model().objects.filter(allowed)
+
+
+WORD = re.compile(r"\w+")
+
+
+def search_words(query: str) -> str:
+    """The words of a search, and nothing else. The search index only ever holds words, and the
+    backends pass the query on as their own syntax: a lone `"` is an unterminated string to
+    SQLite's FTS5, a NUL is refused by PostgreSQL. Punctuation and control characters never match
+    anything, so they are dropped here rather than escaped for each backend."""
+    return " ".join(WORD.findall(unicodedata.normalize("NFKC", query)))
 
 
 def library_tags(user: User) -> list[str]:

@@ -27,6 +27,7 @@ from templates_lib.services.documents import (
     document_row_update,
 )
 from templates_lib.services.lifecycle import UpgradeResult, document_row_upgrade
+from templates_lib.services.validation import CONTROL_CHARS
 
 from ..audit import audit_document
 from ..models import BrandReviewTaskState, NotificationKind, latest_review_state, latest_rules_state
@@ -237,6 +238,12 @@ def _withdraw_if_in_review(document: CollateralDocument, *, user: User) -> bool:
 # --- Submit and withdraw --------------------------------------------------------------------
 
 
+def clean_note(note: str) -> str:
+    """The requester's note to the reviewer: line breaks kept, other control characters (NUL
+    included, which PostgreSQL refuses) dropped, at most NOTE_MAX_CHARS characters."""
+    return CONTROL_CHARS.sub("", note).strip()[:NOTE_MAX_CHARS]
+
+
 def submit_refusal(document: CollateralDocument) -> str:
     """Why the owner may not submit `document` for brand review now ("" when they may)."""
     if document.deleted_at is not None:
@@ -262,7 +269,7 @@ def document_submit(document: CollateralDocument, *, user: User, note: str = "")
     reason = submit_refusal(document)
     if reason:
         raise ApprovalError(reason)
-    return _run_workflow(document, user=user, note=note.strip()[:NOTE_MAX_CHARS])
+    return _run_workflow(document, user=user, note=clean_note(note))
 
 
 def _run_workflow(document: CollateralDocument, *, user: User, note: str) -> str:

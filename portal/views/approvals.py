@@ -10,16 +10,19 @@ from approvals.services import ApprovalError, DecisionConflict, document_submit,
 from templates_lib.models import ApprovalState
 from templates_lib.selectors import documents_editable_by
 
-NOTE_MAX_CHARS = 2000
+from ..forms import SubmitForm, form_errors_text
 
 
 @login_required
 @require_POST
 def document_submit_view(request, public_id):
     document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
-    note = request.POST.get("note", "")[:NOTE_MAX_CHARS]
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Not submitted: {form_errors_text(form)}")
+        return redirect("portal:document-edit", document.public_id)
     try:
-        state = document_submit(document, user=request.user, note=note)
+        state = document_submit(document, user=request.user, note=form.cleaned_data["note"])
     except ApprovalError as exc:
         messages.error(request, str(exc))
         return redirect("portal:document-edit", document.public_id)

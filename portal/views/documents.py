@@ -11,21 +11,20 @@ from templates_lib.selectors import documents_editable_by
 from templates_lib.services import documents as document_services
 from templates_lib.services.documents import DocumentValuesError, ShareError
 
+from ..forms import DocumentFilterForm, ShareForm, form_errors_text
 from ..presenters import DocumentRow
 
-SORTS = {"recent": "-updated_at", "oldest": "updated_at", "title": "title"}
+STATUS_BAD_REQUEST = 400
 
 
 @login_required
 @require_GET
 def document_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    sort = request.GET.get("sort", "recent")
-    scope = "others" if request.GET.get("scope") == "others" else "mine"
-    state = request.GET.get("state", "")
-    state = state if state in ApprovalState.values else ""
+    form = DocumentFilterForm(request.GET)
+    filters = form.filters()
+    query, sort, scope, state = filters["q"], filters["sort"], filters["scope"], filters["state"]
     documents = approval_selectors.document_list(
-        request.user, query=query, order=SORTS.get(sort, "-updated_at"), scope=scope, state=state
+        request.user, query=query, order=DocumentFilterForm.SORTS[sort], scope=scope, state=state
     )
     page = Paginator(documents, 25).get_page(request.GET.get("page"))
     return render(
@@ -40,8 +39,10 @@ def document_list(request):
             "state": state,
             "state_label": ApprovalState(state).label if state else "",
             "states": ApprovalState.choices,
+            "filter_refusals": form.refusals(),
             "nav": "documents",
         },
+        status=STATUS_BAD_REQUEST if form.errors else 200,
     )
 
 
@@ -80,9 +81,13 @@ def document_delete(request, public_id):
 @require_POST
 def document_share(request, public_id):
     document = get_object_or_404(documents_editable_by(request.user), public_id=public_id)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+        return redirect("portal:document-edit", document.public_id)
     try:
         colleague = document_services.document_share(
-            document=document, by=request.user, email=request.POST.get("email", "")
+            document=document, by=request.user, email=form.cleaned_data["email"]
         )
         messages.success(request, f"Shared “{document.title}” with {colleague}. They can open and download it.")
     except ShareError as exc:

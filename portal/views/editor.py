@@ -101,7 +101,7 @@ def _save(request, *, template, pinned, document=None):
             template=template,
             document=document,
             values=raw,
-            title=title,
+            title=title_form.cleaned_data["title"],
             uploads=_uploads(request, pinned),
             withdraw_first=request.POST.get("withdraw_and_save") == "1",
         )

@@ -11,9 +11,11 @@ from templates_lib.rendering.thumbnails import template_page_png, template_previ
 from templates_lib.revisions import template_at_revision
 from templates_lib.selectors import library_tags, template_library, templates_for_user
 
+from ..forms import LibraryFilterForm
 from ..presenters import TemplateCard, customisable_summary
 
 PAGE_SIZE = 24
+STATUS_BAD_REQUEST = 400
 
 
 def home(request):
@@ -25,10 +27,9 @@ def home(request):
 @login_required
 @require_GET
 def library(request):
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Kind.values else ""
-    tag = request.GET.get("tag", "")[:100]
-    query = request.GET.get("q", "").strip()[:200]
+    form = LibraryFilterForm(request.GET)
+    filters = form.filters()
+    kind, tag, query = filters["kind"], filters["tag"], filters["q"]
     templates = template_library(request.user, kind=kind, tag=tag, query=query)
     page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -40,9 +41,10 @@ def library(request):
         "tag": tag,
         "query": query,
         "is_filtered": bool(kind or tag or query),
+        "filter_refusals": form.refusals(),
         "nav": "library",
     }
-    return render(request, "portal/pages/library.html", context)
+    return render(request, "portal/pages/library.html", context, status=STATUS_BAD_REQUEST if form.errors else 200)
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.db import models
 
 from wagtail.models import DraftStateMixin, Revision, RevisionMixin, WorkflowMixin
 
+from brand.text import SingleLineCharField
+
 from ..revisions import template_at_revision
 from .row_fields import RowFieldsMixin
 from .template import CollateralTemplate
@@ -48,7 +50,7 @@ class CollateralDocument(RowFieldsMixin, WorkflowMixin, DraftStateMixin, Revisio
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents")
     template = models.ForeignKey("templates_lib.CollateralTemplate", on_delete=models.PROTECT, related_name="documents")
     template_revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     values = models.JSONField(default=dict, blank=True)
     approval_state = models.CharField(
         max_length=20, choices=ApprovalState.choices, default=ApprovalState.NEEDS_APPROVAL, editable=False

@@ -25,6 +25,7 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from brand.text import SingleLineCharField
 from templates_lib.rendering.pdf import render_template_preview
 
 from ..field_locks import Formatting, LockMode, is_user_editable
@@ -85,7 +86,7 @@ class CollateralTemplate(
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(max_length=160)
+    title = SingleLineCharField(max_length=160)
     description = models.TextField(blank=True, help_text="Shown to reps in the template library.")
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
     layout = models.CharField(max_length=40, choices=layout_choices)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
+from brand.text import single_line
 
 from ..models import ApprovalState, CollateralDocument, CollateralTemplate
 from ..revisions import template_at_revision
@@ -54,8 +55,9 @@ def default_title(template: CollateralTemplate) -> str:
 
 
 def clean_title(title: str) -> str:
-    """One line (line breaks and runs of spaces become single spaces), at most 200 characters."""
-    return " ".join(title.split())[:TITLE_MAX_CHARS]
+    """One line (brand.text.single_line: breaks become spaces, control characters go), at most 200
+    characters."""
+    return single_line(title)[:TITLE_MAX_CHARS]
 
 
 def _clean(template: CollateralTemplate, values: dict[str, Any], owner: User, check_fit: bool) -> CleanResult:

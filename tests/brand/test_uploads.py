@@ -9,6 +9,7 @@ import io
 import struct
 import tracemalloc
 import zlib
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -21,6 +22,8 @@ from wagtail.models import Collection, UploadedFile
 
 import pytest
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import EpsImagePlugin, Image, ImageCms, PngImagePlugin
 
 from brand.uploads import clean_uploaded_image, validate_font_file, validate_icc_profile
@@ -183,14 +186,71 @@ def test_a_file_that_is_not_a_whole_font_is_refused_with_a_clear_message(name, c
 # --- ICC profiles -----------------------------------------------------------------------------
 
 
+PRINTER_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc").read_bytes()  # libgs-common
+
+
+def _with_device_class(profile: bytes, device_class: bytes) -> bytes:
+    return profile[:12] + device_class + profile[16:]
+
+
 def test_a_cmyk_output_profile_is_accepted():
-    profile = _icc_header(b"CMYK")
-    upload = _upload("printer.icc", profile)
+    upload = _upload("printer.icc", PRINTER_PROFILE)
 
-    accepted = validate_icc_profile(upload)
+    validate_icc_profile(upload)
 
-    assert accepted is None  # no ValidationError
-    assert upload.read() == profile  # left whole and rewound, ready to be stored
+    assert upload.read() == PRINTER_PROFILE  # left whole and rewound, ready to be stored
+
+
+def test_a_header_that_claims_cmyk_output_without_the_profile_behind_it_is_refused():
+    with pytest.raises(ValidationError) as raised:
+        validate_icc_profile(_upload("printer.icc", _icc_header(b"CMYK")))
+
+    assert raised.value.messages == [
+        "This CMYK profile is incomplete: it cannot convert colours for printing. "
+        "Ask your printer for their CMYK profile again."
+    ]
+
+
+def test_a_cmyk_profile_cut_short_is_refused():
+    with pytest.raises(ValidationError) as raised:
+        validate_icc_profile(_upload("printer.icc", PRINTER_PROFILE[:5000]))
+
+    assert "cannot convert colours for printing" in raised.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("device_class", "described"),
+    [(b"scnr", "a scanner or camera"), (b"mntr", "a screen"), (b"link", "a link between two devices")],
+)
+def test_a_cmyk_profile_that_is_not_for_a_printer_is_refused(device_class, described):
+    with pytest.raises(ValidationError) as raised:
+        validate_icc_profile(_upload("camera.icc", _with_device_class(PRINTER_PROFILE, device_class)))
+
+    assert described in raised.value.messages[0]
+    assert "ask your printer for their output (printer) profile" in raised.value.messages[0]
+
+
+def test_a_profile_with_a_damaged_header_is_refused_with_a_message():
+    damaged = (
+        PRINTER_PROFILE[:4] + b"\x82\xff\x00\x01" + PRINTER_PROFILE[8:12] + b"\x82\x82\x82\x82" + PRINTER_PROFILE[16:]
+    )
+
+    with pytest.raises(ValidationError):
+        validate_icc_profile(_upload("printer.icc", damaged))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(changes=st.lists(st.tuples(st.integers(0, 131), st.integers(0, 255)), min_size=1, max_size=8))
+def test_any_damage_to_a_profiles_header_gives_a_validation_error_or_a_usable_profile(changes):
+    profile = bytearray(PRINTER_PROFILE)
+    for position, value in changes:
+        profile[position] = value
+
+    try:
+        validate_icc_profile(_upload("printer.icc", bytes(profile)))
+    except ValidationError:
+        return
+    assert profile[12:20] == b"prtrCMYK"
 
 
 def test_random_bytes_are_not_an_icc_profile():

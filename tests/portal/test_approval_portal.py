@@ -340,3 +340,19 @@ def test_a_reviewer_comment_describes_its_field_for_screen_readers(client, revie
 
     assert 'id="note-subheadline"' in html
     assert 'errors-subheadline note-subheadline"' in html
+
+
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [
+        ("For the\x00pitch", "Not submitted: Null characters are not allowed."),
+        ("x" * 2001, "Not submitted: Ensure this value has at most 2000 characters (it has 2001)."),
+    ],
+    ids=["nul byte", "too long"],
+)
+def test_a_note_that_cannot_be_stored_is_refused_and_nothing_is_submitted(rep_client, pending, note, message):
+    response = rep_client.post(reverse("portal:document-submit", args=[pending.public_id]), {"note": note}, follow=True)
+
+    pending.refresh_from_db()
+    assert pending.approval_state == ApprovalState.NEEDS_APPROVAL
+    assert message in response.text

@@ -4,7 +4,7 @@ from django.utils import timezone
 import pytest
 
 from approvals.services import document_create
-from templates_lib.models import CollateralDocument
+from templates_lib.models import CollateralDocument, DocumentUserGrant
 from templates_lib.rendering.cache import cached_pdf_name, render_job_for_document, renders_storage
 from templates_lib.rendering.profile import Profile
 
@@ -134,3 +134,37 @@ def test_png_of_page_one(rep_client, document):
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'attachment; filename="fjord-one-pager.png"'
     assert response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_search_with_a_nul_byte_is_refused_with_a_message(rep_client, document):
+    response = rep_client.get(reverse("portal:documents"), {"q": "Fjord\x00"})
+
+    assert response.status_code == 400
+    assert "Search: Null characters are not allowed." in response.text
+    assert "Fjord one-pager" in response.text
+
+
+def test_an_unknown_sort_is_refused_and_the_list_keeps_its_usual_order(rep_client, document, onepager, rep):
+    document_create(template=onepager, owner=rep, values={}, title="Aardvark proposal", check_fit=False)
+
+    response = rep_client.get(reverse("portal:documents"), {"sort": "password"})
+
+    assert response.status_code == 400
+    assert "Sort by: Choose an order from the list." in response.text
+    assert response.text.index("Aardvark proposal") < response.text.index("Fjord one-pager")
+
+
+def test_rename_drops_control_characters(rep_client, document):
+    rep_client.post(reverse("portal:document-rename", args=[document.public_id]), {"title": "Fjord\x00 final\x1b[1m"})
+
+    document.refresh_from_db()
+    assert document.title == "Fjord final[1m"
+
+
+def test_sharing_with_something_that_is_not_an_email_address_is_refused(rep_client, document):
+    response = rep_client.post(
+        reverse("portal:document-share", args=[document.public_id]), {"email": "colleague\x00@example.com"}, follow=True
+    )
+
+    assert "Enter an email address." in response.text
+    assert not DocumentUserGrant.objects.filter(content_object=document).exists()

@@ -259,3 +259,21 @@ def test_the_live_preview_outlines_locked_text(rep_client, onepager):
 
     assert "[data-fit=&quot;headline&quot;] { outline: 1.5px dashed" in response.text
     assert "[data-fit=&quot;subheadline&quot;]" not in response.text
+
+
+def test_a_document_name_with_line_breaks_is_stored_on_one_line(rep_client, onepager, rep):
+    title = 'Q3 Promo"\r\nContent-Type: text/html'
+
+    rep_client.post(reverse("portal:template-personalise", args=[onepager.public_id]), _form(title=title))
+
+    assert CollateralDocument.objects.get(owner=rep).title == 'Q3 Promo" Content-Type: text/html'
+
+
+def test_a_document_name_of_control_characters_only_is_no_name(rep_client, onepager, rep):
+    response = rep_client.post(
+        reverse("portal:template-personalise", args=[onepager.public_id]), _form(title="\x1b\x07\u2028")
+    )
+
+    assert response.status_code == 422
+    assert "Give the document a name." in response.text
+    assert not CollateralDocument.objects.filter(owner=rep).exists()

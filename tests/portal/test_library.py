@@ -108,3 +108,34 @@ def test_health_check_answers_without_sign_in(client, db):
     response = client.get(reverse("healthz"))
 
     assert response.json() == {"status": "ok"}
+
+
+def test_a_search_with_a_nul_byte_is_refused_with_a_message(rep_client, templates):
+    response = rep_client.get(reverse("portal:library"), {"q": "data\x00sheet"})
+
+    assert response.status_code == 400
+    assert "Search: Null characters are not allowed." in response.text
+    assert "Signal datasheet" in response.text  # the list itself is still there, unfiltered
+
+
+def test_a_search_for_a_lone_quote_finds_nothing(rep_client, templates):
+    response = rep_client.get(reverse("portal:library"), {"q": '"'})
+
+    assert response.status_code == 200
+    assert "No template matches" in response.text
+
+
+def test_a_search_ignores_punctuation_around_its_words(rep_client, templates):
+    response = rep_client.get(reverse("portal:library"), {"q": '"datasheet*'})
+
+    assert "Signal datasheet" in response.text
+    assert "Harbour one-pager" not in response.text
+
+
+def test_an_unknown_kind_is_refused_while_the_other_filters_apply(rep_client, templates):
+    response = rep_client.get(reverse("portal:library"), {"kind": "poster", "tag": "maritime"})
+
+    assert response.status_code == 400
+    assert "Kind: Choose a kind from the list." in response.text
+    assert "Harbour one-pager" in response.text
+    assert "Signal datasheet" not in response.text

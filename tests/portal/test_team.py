@@ -553,3 +553,10 @@ def test_the_invitation_page_offers_to_cancel_and_stay_signed_in(client, partner
     response = client.get(reverse("portal:invitation-accept", args=[token]))
 
     assert re.search(rf'<a [^>]*href="{reverse("portal:home")}"[^>]*>Cancel', response.text)
+
+
+def test_the_names_given_at_sign_up_are_stored_on_one_line(client, token):
+    _sign_up(client, token, first_name="Noor\r\nBcc: all@example.com", last_name="Haddad\x1b[0m")
+
+    user = User.objects.get(username="newperson")
+    assert (user.first_name, user.last_name) == ("Noor Bcc: all@example.com", "Haddad[0m")

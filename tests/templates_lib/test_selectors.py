@@ -1,12 +1,12 @@
-"""Which images a user may pick for a field: one selector, asked by the validation service and the
-editor's picker alike."""
+"""Selectors of templates_lib: which images a user may pick for a field (one selector, asked by the
+validation service and the editor's picker alike), and the words a library search passes on."""
 
 from django.conf import settings
 
 import pytest
 
 from brand.models import UploadReview
-from templates_lib.selectors import images_for_field
+from templates_lib.selectors import images_for_field, search_words
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
@@ -59,3 +59,18 @@ def test_uploads_are_not_offered_where_the_field_takes_none(onepager, rep):
     ImageFactory(collection=collection("Anywhere"), uploaded_by_user=rep, review_state=UploadReview.PENDING)
 
     assert list(images_for_field(field, rep)) == list(images_for_field(field, None))
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("harbour one-pager", "harbour one pager"),
+        ('"unterminated', "unterminated"),
+        ("data\x00sheet", "data sheet"),
+        ("title:x AND (y*)", "title x AND y"),
+        ("ﬁeld café", "field café"),
+        ('"*()', ""),
+    ],
+)
+def test_a_search_keeps_only_its_words(query, words):
+    assert search_words(query) == words

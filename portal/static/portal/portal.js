@@ -4,13 +4,52 @@
 (function () {
   "use strict";
 
+  /* Markup the user typed (or that comes back after a rejected save) is never given to innerHTML:
+     it is parsed in an inert document (DOMParser: no script runs, no image loads, no handler
+     fires) and only what the field allows is rebuilt, element by element, in the page. */
+  const RICH_TAGS = { bold: ["strong", "b"], italic: ["em", "i"], lists: ["ul", "ol", "li"], links: ["a"] };
+  const ALWAYS_ALLOWED = ["p", "br"];
+  // Dropped with everything inside them; any other tag outside the allowlist is unwrapped to its text.
+  const DROPPED = ["script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head", "title"];
+  const SAFE_LINK = /^(https:|mailto:|tel:)/i;
+
+  function parseInert(html) {
+    return new DOMParser().parseFromString(html, "text/html");
+  }
+
+  function allowedTags(formatting) {
+    return new Set(ALWAYS_ALLOWED.concat(...formatting.map((name) => RICH_TAGS[name] || [])));
+  }
+
+  function appendAllowed(source, target, allowed) {
+    source.childNodes.forEach((node) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        target.appendChild(document.createTextNode(node.data));
+        return;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE) return;
+      const tag = node.localName;
+      if (DROPPED.includes(tag)) return;
+      if (!allowed.has(tag)) {
+        appendAllowed(node, target, allowed);
+        return;
+      }
+      const element = document.createElement(tag);
+      const href = tag === "a" ? (node.getAttribute("href") || "").trim() : "";
+      if (href && SAFE_LINK.test(href)) element.setAttribute("href", href);
+      appendAllowed(node, element, allowed);
+      target.appendChild(element);
+    });
+  }
+
+  function showRichText(area, html, formatting) {
+    const fragment = document.createDocumentFragment();
+    appendAllowed(parseInert(html).body, fragment, allowedTags(formatting));
+    area.replaceChildren(fragment);
+  }
+
   function plainLength(el) {
-    if (el.dataset.richSource) {
-      const tmp = document.createElement("div");
-      tmp.innerHTML = el.value;
-      return tmp.textContent.length;
-    }
-    return el.value.length;
+    return el.dataset.richSource ? parseInert(el.value).body.textContent.length : el.value.length;
   }
 
   function updateCounter(el) {
@@ -42,7 +81,7 @@
     area.setAttribute("aria-labelledby", textarea.id + "-label");
     const label = document.querySelector('label[for="' + textarea.id + '"]');
     if (label) { label.id = textarea.id + "-label"; label.addEventListener("click", () => area.focus()); }
-    area.innerHTML = textarea.value;
+    showRichText(area, textarea.value, formatting);
     formatting.forEach((name) => {
       const command = COMMANDS[name];
       if (!command) return;
@@ -53,8 +92,8 @@
       button.addEventListener("click", () => {
         area.focus();
         if (command[1] === "createLink") {
-          const url = window.prompt("Link address (https://, mailto: or tel:)");
-          if (url) document.execCommand("createLink", false, url);
+          const url = (window.prompt("Link address (https://, mailto: or tel:)") || "").trim();
+          if (SAFE_LINK.test(url)) document.execCommand("createLink", false, url);
         } else {
           document.execCommand(command[1]);
         }
