@@ -21,7 +21,6 @@ inside it and reads the objects afresh.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +38,7 @@ from .factories.approvals import document_in_review, make_document, make_reviewe
 from .factories.brand import make_brand_kit
 from .factories.templates_lib import make_template
 from .refusals import assert_admin_refused, assert_portal_refused, assert_refused_like_missing, missing_object_response
+from .transactions import rolled_back_transaction
 
 ROLES = ["rep", "partner_a", "partner_manager_a", "partner_b", "brand_manager", "analyst", "admin"]
 
@@ -147,9 +147,8 @@ def world_keys(django_db_setup, django_db_blocker):
     """The world, built once in an outer transaction that is rolled back after the module's last
     test. Each test's own transaction (the `db` fixture) nests in it as a savepoint, so whatever
     a cell changes is undone before the next one."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back_transaction():
         yield _build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -18,16 +18,19 @@ from templates_lib.models import ApprovalState, CollateralDocument, CollateralTe
 from templates_lib.revisions import template_at_revision
 from templates_lib.services.documents import (
     WORKFLOW_FIELDS,
+    DocumentFrozenError,
     DocumentValuesError,
-    TemplateNotPublishedError,
     clean_title,
     document_row_create,
     document_row_delete,
     document_row_duplicate,
     document_row_update,
+    document_values_check,
+    template_in_use_check,
 )
-from templates_lib.services.lifecycle import UpgradeResult, document_row_upgrade
-from templates_lib.services.validation import CONTROL_CHARS
+from templates_lib.services.lifecycle import UpgradePlan, UpgradeResult, document_row_upgrade, document_upgrade_plan
+from templates_lib.services.validation import CONTROL_CHARS, document_values_clean
+from templates_lib.tokens import TokenContext
 
 from ..audit import audit_document
 from ..models import BrandReviewTaskState, NotificationKind, latest_review_state, latest_rules_state
@@ -42,26 +45,43 @@ NOTE_MAX_CHARS = 2000
 # --- Content through the rules --------------------------------------------------------------
 
 
-@transaction.atomic
+# Copy-fit lays the document out in a render process, which is refused inside a database
+# transaction: each service below checks the values (copy-fit included) first, then opens its
+# transaction, where the row writes validate again without copy-fit.
+
+
 def document_create(
     *, template: CollateralTemplate, owner: User, values: Mapping[str, Any], title: str = "", check_fit: bool = True
 ) -> CollateralDocument:
-    """Create a document (templates_lib validates it) and send its content through the rules."""
-    document = document_row_create(
-        template=template, owner=owner, values=dict(values), title=title, check_fit=check_fit
-    )
+    """Create a document (templates_lib validates it) and send its content through the rules.
+    Raises TemplateNotPublishedError or DocumentValuesError; nothing is written then."""
+    template_in_use_check(template)
+    if check_fit:
+        document_values_check(template=template_at_revision(template.live_revision), values=dict(values), owner=owner)
+    return _create(template=template, owner=owner, values=dict(values), title=title)
+
+
+@transaction.atomic
+def _create(*, template: CollateralTemplate, owner: User, values: dict[str, Any], title: str) -> CollateralDocument:
+    document = document_row_create(template=template, owner=owner, values=values, title=title)
     document_recorded(document, user=owner, before=None, created=True)
     return document
 
 
-@transaction.atomic
 def document_update(
     *, document: CollateralDocument, values: Mapping[str, Any], title: str | None = None, check_fit: bool = True
 ) -> CollateralDocument:
-    """Change a document's content (refused while it is in review); a change of values is a new
-    revision that goes through the rules."""
+    """Change a document's content (refused while it is in review: DocumentFrozenError); a change
+    of values is a new revision that goes through the rules. DocumentValuesError for bad values."""
+    if check_fit:
+        document_values_check(template=document.pinned_template(), values=dict(values), owner=document.owner)
+    return _update(document=document, values=dict(values), title=title)
+
+
+@transaction.atomic
+def _update(*, document: CollateralDocument, values: dict[str, Any], title: str | None) -> CollateralDocument:
     before = dict(document.values)
-    document_row_update(document=document, values=dict(values), title=title, check_fit=check_fit)
+    document_row_update(document=document, values=values, title=title)
     if document.values != before or document.latest_revision_id is None:
         document_recorded(document, user=document.owner, before=before)
     return document
@@ -76,12 +96,18 @@ def document_duplicate(*, document: CollateralDocument, owner: User) -> Collater
     return copy
 
 
-@transaction.atomic
 def document_upgrade(*, document: CollateralDocument, user: User) -> UpgradeResult:
     """Move a document to its template's newer revision (templates_lib.services.lifecycle), then
     through the rules again: it stays approved only while its values are within the rules or
-    unchanged since approval."""
-    result = document_row_upgrade(document=document, user=user)
+    unchanged since approval. The values are checked against the new revision (copy-fit
+    included) before the transaction opens."""
+    plan = document_upgrade_plan(document=document, user=user)
+    return _upgrade(plan=plan, user=user)
+
+
+@transaction.atomic
+def _upgrade(*, plan: UpgradePlan, user: User) -> UpgradeResult:
+    result = document_row_upgrade(plan=plan, user=user)
     document = result.document
     document_recorded(document, user=user, before=result.before)
     audit_document(
@@ -155,6 +181,17 @@ def document_save(
     change, and no upload in the database, in storage or in the reviewers' queue."""
     if document is not None and document.owner_id != user.pk:
         raise PermissionDenied
+    uploads = uploads or {}
+    _save_check(
+        user=user,
+        values=dict(values),
+        title=title,
+        template=template,
+        document=document,
+        uploads=uploads,
+        withdraw_first=withdraw_first,
+        check_fit=check_fit,
+    )
     stored: list[BrandImage] = []
     try:
         with transaction.atomic():
@@ -164,9 +201,8 @@ def document_save(
                 title=title,
                 template=template,
                 document=document,
-                uploads=uploads or {},
+                uploads=uploads,
                 withdraw_first=withdraw_first,
-                check_fit=check_fit,
                 stored=stored,
             )
     except BaseException:
@@ -174,6 +210,35 @@ def document_save(
             image.file.delete(save=False)
         raise
     return result
+
+
+def _save_check(
+    *,
+    user: User,
+    values: dict[str, Any],
+    title: str,
+    template: CollateralTemplate | None,
+    document: CollateralDocument | None,
+    uploads: Mapping[str, UploadedFile],
+    withdraw_first: bool,
+    check_fit: bool,
+) -> None:
+    """What can be refused before anything is written, copy-fit included (outside any transaction):
+    the title and every value other than the uploads, all errors at once."""
+    if document is None:
+        template_in_use_check(template)
+    elif document.approval_state == ApprovalState.IN_REVIEW and not withdraw_first:
+        raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
+    pinned = document.pinned_template() if document is not None else template_at_revision(template.live_revision)
+    typed = {key: value for key, value in values.items() if key not in uploads}
+    owner = document.owner if document is not None else user
+    errors = document_values_clean(
+        template=pinned, submitted=typed, token_context=TokenContext(user=owner), check_fit=check_fit
+    ).errors
+    if not clean_title(title):
+        errors["title"] = ["Give the document a name."]
+    if errors:
+        raise DocumentValuesError(errors)
 
 
 def _save(
@@ -185,18 +250,13 @@ def _save(
     document: CollateralDocument | None,
     uploads: Mapping[str, UploadedFile],
     withdraw_first: bool,
-    check_fit: bool,
     stored: list[BrandImage],
 ) -> SaveResult:
     withdrawn = False
     if document is not None and withdraw_first:
         withdrawn = _withdraw_if_in_review(document, user=user)
-    if document is None and not template.is_in_use:
-        raise TemplateNotPublishedError(f"{template.title} is {template.not_in_use_reason}.")
     pinned = document.pinned_template() if document is not None else template_at_revision(template.live_revision)
     errors: dict[str, list[str]] = {}
-    if not clean_title(title):
-        errors["title"] = ["Give the document a name."]
     for tf in pinned.editable_fields():
         upload = uploads.get(tf.key)
         if upload is None:
@@ -214,11 +274,11 @@ def _save(
     if errors:
         raise DocumentValuesError(errors)
     if document is None:
-        document = document_create(template=template, owner=user, values=values, title=title, check_fit=check_fit)
+        document = _create(template=template, owner=user, values=values, title=title)
         created, changed = True, True
     else:
         revision_before = document.latest_revision_id
-        document_update(document=document, values=values, title=title, check_fit=check_fit)
+        _update(document=document, values=values, title=title)
         created, changed = False, document.latest_revision_id != revision_before
     final_render_queue(document)
     return SaveResult(document=document, created=created, changed=changed, withdrawn=withdrawn)

@@ -14,7 +14,7 @@ from accounts.models import User
 from brand.models import UploadReview
 from templates_lib.field_locks import LockMode
 from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
-from templates_lib.services.publishing import template_publish
+from templates_lib.services.publishing import template_publish, template_publish_problems
 
 from ..audit import audit, audit_document
 from ..models import BrandReviewTaskState, FieldComment, NotificationKind, ReviewOutcome, latest_rules_state
@@ -152,17 +152,38 @@ def _approve_reviewed_assets(document: CollateralDocument, workflow_state: Workf
 # --- Promote to pre-approved ----------------------------------------------------------------
 
 
-@transaction.atomic
 def promote_wording(*, document: CollateralDocument, field_key: str, reviewer: User) -> Revision:
     """Add an approved free-text value of `document` to its template's field as a wording
     approved in advance: a new template revision, published, so the next document using the
-    same text is approved by the rules."""
+    same text is approved by the rules. The new revision passes the publishing gate (a layout in
+    a render process) before the transaction opens.
+
+    Raises PermissionDenied for someone who may not review the document, ApprovalError when the
+    text cannot be promoted, and DecisionConflict when the template changed meanwhile."""
+    template, live, wording = _promotion(document=document, field_key=field_key, reviewer=reviewer)
+    problems = template_publish_problems(template=live)
+    if problems:
+        raise ApprovalError("The template would not fit this wording: " + " ".join(problems.values()))
+    return _promote(
+        document=document,
+        field_key=field_key,
+        reviewer=reviewer,
+        wording=wording,
+        live_revision_id=template.live_revision_id,
+    )
+
+
+def _promotion(
+    *, document: CollateralDocument, field_key: str, reviewer: User
+) -> tuple[CollateralTemplate, CollateralTemplate, str]:
+    """The template, its live revision with the wording added to the field (unsaved), and the
+    wording; the refusals of `promote_wording`."""
     if not can_review(reviewer, document):
         raise PermissionDenied
     if not document.is_approved:
         raise ApprovalError("Only approved text can be promoted.")
     value = document.values.get(field_key)
-    template = CollateralTemplate.objects.select_for_update().get(pk=document.template_id)
+    template = CollateralTemplate.objects.get(pk=document.template_id)
     if not template.live or template.live_revision_id is None:
         raise ApprovalError("The template is not published.")
     live = template.live_revision.as_object()
@@ -171,17 +192,29 @@ def promote_wording(*, document: CollateralDocument, field_key: str, reviewer: U
         raise ApprovalError("Only text of a reviewed free-text field can be promoted.")
     if not isinstance(value, str) or not value.strip():
         raise ApprovalError("There is no text to promote in this field.")
-    if value.strip() in field.variant_list:
+    wording = value.strip()
+    if wording in field.variant_list:
         raise ApprovalError("This wording is already pre-approved.")
-    field.variants = (field.variants.rstrip() + "\n\n" + value.strip()).strip()
+    field.variants = (field.variants.rstrip() + "\n\n" + wording).strip()
+    return template, live, wording
+
+
+@transaction.atomic
+def _promote(
+    *, document: CollateralDocument, field_key: str, reviewer: User, wording: str, live_revision_id: int
+) -> Revision:
+    template = CollateralTemplate.objects.select_for_update().get(pk=document.template_id)
+    if template.live_revision_id != live_revision_id:
+        raise DecisionConflict("The template changed a moment ago; nothing was promoted. Please try again.")
+    template, live, wording = _promotion(document=document, field_key=field_key, reviewer=reviewer)
     live.save_revision(user=reviewer, clean=False)
-    revision = template_publish(template=live, user=reviewer)
+    revision = template_publish(template=live, user=reviewer, check=False)
     audit(
         template,
         "lastmile.template.promoted",
         user=reviewer,
         field=field_key,
-        wording=value.strip(),
+        wording=wording,
         document=str(document.public_id),
         revision_id=revision.pk,
     )

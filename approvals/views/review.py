@@ -14,7 +14,8 @@ from wagtail.admin.auth import permission_denied
 from wagtail.models import TaskState
 
 from templates_lib.rendering.cache import open_cached_pdf, render_job_for_document, render_pdf_cached
-from templates_lib.rendering.engine import RenderError, pdf_page_count, pdf_page_png
+from templates_lib.rendering.errors import RenderError
+from templates_lib.rendering.pages import page_count, page_png
 from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
 
@@ -63,7 +64,7 @@ def _preview_pages(round_, submitted) -> tuple[list[str], str]:
     except RenderError as exc:
         return [], f"The preview could not be rendered: {exc}"
     with open_cached_pdf(name) as handle:
-        count = pdf_page_count(handle.read())
+        count = page_count(handle.read())
     return [reverse("approvals_admin:review-page", args=[round_.pk, page]) for page in range(1, count + 1)], ""
 
 
@@ -239,7 +240,7 @@ def review_page(request, task_state_id: int, page: int):
         raise Http404("The preview could not be rendered.") from exc
     with open_cached_pdf(name) as handle:
         try:
-            png = pdf_page_png(handle.read(), page=page - 1, width=PREVIEW_WIDTH)
+            png = page_png(handle.read(), page=page - 1, width=PREVIEW_WIDTH)
         except IndexError:
             raise Http404("No such page.") from None
     response = HttpResponse(png, content_type="image/png")

@@ -280,6 +280,19 @@ TASKS = {
 
 # Rendering
 LASTMILE_RENDER_PAGE_LIMIT = int(env("LASTMILE_RENDER_PAGE_LIMIT", "24"))
+# Input bounds per field, checked before anything parses a value: rich-text fields count only
+# visible characters against their own limit, so their markup is bounded here.
+LASTMILE_FIELD_MAX_BYTES = int(env("LASTMILE_FIELD_MAX_BYTES", str(16 * 1024)))
+LASTMILE_RICH_TEXT_MAX_TAGS = int(env("LASTMILE_RICH_TEXT_MAX_TAGS", "400"))
+LASTMILE_RICH_TEXT_MAX_DEPTH = int(env("LASTMILE_RICH_TEXT_MAX_DEPTH", "8"))
+# Every layout and render runs in a pool of render processes (templates_lib/rendering/isolation.py),
+# each call with a wall-clock limit and each process with an address-space limit. The defaults fit
+# the slowest legitimate layout (the 8-page brochure for print, about 2 s) with a wide margin.
+LASTMILE_RENDER_ISOLATION = env_bool("LASTMILE_RENDER_ISOLATION", True)
+LASTMILE_RENDER_PROCESSES = int(env("LASTMILE_RENDER_PROCESSES", "2"))
+LASTMILE_RENDER_TIMEOUT_SECONDS = float(env("LASTMILE_RENDER_TIMEOUT_SECONDS", "20"))
+LASTMILE_RENDER_MEMORY_MB = int(env("LASTMILE_RENDER_MEMORY_MB", "2048"))
+LASTMILE_RENDER_QUEUE_SECONDS = float(env("LASTMILE_RENDER_QUEUE_SECONDS", "25"))
 LASTMILE_MAX_DATA_URL_BYTES = int(env("LASTMILE_MAX_DATA_URL_BYTES", str(512 * 1024)))
 LASTMILE_MAX_UPLOAD_IMAGE_BYTES = int(env("LASTMILE_MAX_UPLOAD_IMAGE_BYTES", str(8 * 1024 * 1024)))
 LASTMILE_MAX_UPLOAD_IMAGE_PIXELS = int(env("LASTMILE_MAX_UPLOAD_IMAGE_PIXELS", "40000000"))

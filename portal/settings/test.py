@@ -21,7 +21,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-TEST_FILES_ROOT = Path(tempfile.mkdtemp(prefix="lastmile-tests-"))
+# Render processes (spawned, see templates_lib/rendering/isolation.py) import these settings again:
+# they find the same folder through the environment instead of making their own.
+TEST_FILES_ROOT = Path(os.environ.get("LASTMILE_TEST_FILES_ROOT") or tempfile.mkdtemp(prefix="lastmile-tests-"))
+os.environ["LASTMILE_TEST_FILES_ROOT"] = str(TEST_FILES_ROOT)
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
 RENDER_CACHE_ROOT = TEST_FILES_ROOT / "renders"
 STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405

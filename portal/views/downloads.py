@@ -15,7 +15,8 @@ from approvals.output import FinalOutput, OutputRefused, draft_render_job, final
 from approvals.selectors import documents_visible_to
 from approvals.tasks import render_final_pdf
 from templates_lib.rendering.cache import RenderJob, cached_pdf_name, open_cached_pdf, render_pdf_cached
-from templates_lib.rendering.engine import RenderError, pdf_page_png
+from templates_lib.rendering.errors import RenderError
+from templates_lib.rendering.pages import page_png
 from templates_lib.rendering.profile import Profile
 from templates_lib.services.lifecycle import usable_replacement
 
@@ -83,7 +84,7 @@ def _png_response(request, document, job: RenderJob, filename: str):
     except RenderError as exc:
         return _render_failed(request, document, exc)
     with open_cached_pdf(name) as handle:
-        png = pdf_page_png(handle.read(), page=0, width=PNG_WIDTH)
+        png = page_png(handle.read(), page=0, width=PNG_WIDTH)
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

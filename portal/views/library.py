@@ -6,7 +6,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from templates_lib.layouts import Kind
-from templates_lib.rendering.engine import pdf_page_count
+from templates_lib.rendering.pages import page_count
 from templates_lib.rendering.thumbnails import template_page_png, template_preview_pdf
 from templates_lib.revisions import template_at_revision
 from templates_lib.selectors import library_tags, template_library, templates_for_user
@@ -52,13 +52,13 @@ def library(request):
 def template_detail(request, public_id):
     template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
     pinned = template_at_revision(template.live_revision)
-    page_count = pdf_page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
+    pages = page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
     card = TemplateCard(template)
     context = {
         "nav": "library",
         "template": template,
         "card": card,
-        "page_images": [card.thumb_url(page, large=True) for page in range(page_count)],
+        "page_images": [card.thumb_url(page, large=True) for page in range(pages)],
         "summary": customisable_summary(pinned),
     }
     return render(request, "portal/pages/template_detail.html", context)

@@ -9,12 +9,15 @@ becomes a per-field error with an estimate of how many characters to cut.
 import math
 from typing import Any
 
+from django.conf import settings
+
 from brand.services import brand_snapshot
 
 from ..layouts import SlotType
 from ..rich_text import rich_text_plain
 from ..tokens import TokenContext
-from .engine import Overflows, layout_pdf_document, measure_overflows
+from . import isolation
+from .engine import LaidOut, Overflows
 from .html import render_collateral_html, resolve_values
 from .profile import Profile
 
@@ -58,15 +61,21 @@ def expected_pages(template) -> int:
 
 
 def copyfit_errors(*, template, values: dict[str, Any], token_context: TokenContext | None) -> dict[str, str]:
-    """Lay out the document with these values and report fields whose text overflows."""
+    """Lay out the document with these values (in a render process, see `isolation`) and report
+    fields whose text overflows. Raises RenderLimitError when the layout breaks a limit."""
     brand = brand_snapshot()
     html = render_collateral_html(
         template=template, values=values, token_context=token_context, profile=Profile.DIGITAL, brand=brand
     )
-    document = layout_pdf_document(html, profile=Profile.DIGITAL, brand=brand)
+    laid_out: LaidOut = isolation.run(
+        "lay_out",
+        html,
+        profile=Profile.DIGITAL,
+        brand=brand,
+        expected_pages=expected_pages(template),
+        write=False,
+        max_data_url_bytes=settings.LASTMILE_MAX_DATA_URL_BYTES,
+    )
     return overflow_messages(
-        template=template,
-        values=values,
-        token_context=token_context,
-        overflows=measure_overflows(document, expected_pages=expected_pages(template)),
+        template=template, values=values, token_context=token_context, overflows=laid_out.overflows
     )

@@ -1,16 +1,18 @@
 """The layout engine: WeasyPrint lays HTML out and writes PDFs; PDFium rasterises pages.
 
 Everything here works on plain inputs (an HTML string, the brand kit snapshot, PDF bytes) and
-returns plain results, so the rest of the code is tested against HTML. Only our fetcher ever
-reaches a file.
+returns plain, picklable results: the portal never calls these functions itself but through
+`isolation.run`, which runs them in a render process with hard time and memory limits. Only our
+fetcher ever reaches a file.
 
-WeasyPrint (Pango, fontconfig) and PDFium are not thread-safe: concurrent renders in one
-process crash it. Every use of either engine holds ENGINE_LOCK, so a threaded server renders one
-document at a time per process; throughput comes from more processes and render workers."""
+WeasyPrint (Pango, fontconfig) and PDFium are not thread-safe: concurrent renders in one process
+crash it. A render process runs one call at a time; ENGINE_LOCK still guards direct calls (tests,
+benchmarks, `LASTMILE_RENDER_ISOLATION` off)."""
 
 import io
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,8 +33,16 @@ ENGINE_LOCK = threading.RLock()
 Overflows = dict[tuple[str, int], tuple[float, float]]
 
 
-class RenderError(Exception):
-    """A render that cannot produce a deliverable PDF (for example, content overflowing)."""
+@dataclass(frozen=True)
+class LaidOut:
+    """What `lay_out` found: the measured overflows, the page count, the PDF when one was written,
+    and the URLs the fetcher was asked for (and refused)."""
+
+    overflows: Overflows
+    pages: int
+    pdf: bytes | None
+    fetched: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
 
 # WeasyPrint: fonts are loaded once per brand kit version and process. Images get a fresh cache
@@ -148,3 +158,33 @@ def pdf_page_count(pdf: bytes) -> int:
             return len(document)
         finally:
             document.close()
+
+
+def lay_out(
+    html: str,
+    *,
+    profile: str,
+    brand: BrandSnapshot,
+    expected_pages: int | None,
+    write: bool,
+    write_when_overflowing: bool = False,
+    page_limit: int | None = None,
+    max_data_url_bytes: int | None = None,
+) -> LaidOut:
+    """Lay `html` out, measure its marked boxes and, with `write`, write the PDF, unless a box
+    overflows (and `write_when_overflowing` is off) or the document has more than `page_limit`
+    pages: a PDF that will be refused is not written."""
+    fetcher = ProjectFilesFetcher(max_data_url_bytes=max_data_url_bytes)
+    document = layout_pdf_document(html, profile=profile, brand=brand, fetcher=fetcher)
+    overflows = measure_overflows(document, expected_pages=expected_pages)
+    pages = len(document.pages)
+    refused = bool(overflows) and not write_when_overflowing
+    too_long = page_limit is not None and pages > page_limit
+    pdf = write_pdf(document, profile=profile, brand=brand) if write and not refused and not too_long else None
+    return LaidOut(
+        overflows=overflows,
+        pages=pages,
+        pdf=pdf,
+        fetched=tuple(fetcher.attempts),
+        refused=tuple(fetcher.refused),
+    )

@@ -24,7 +24,8 @@ from ..tokens import NameInsteadOfLogo, TokenContext, resolve_token
 from .brand_css import brand_css, locked_outline_css, page_css, screen_css
 from .profile import Profile
 
-RENDERER_VERSION = "2"
+# 3: rich text drops elements left empty when it is sanitised.
+RENDERER_VERSION = "3"
 RICH_DEFAULT_FORMATTING = ["bold", "italic", "lists", "links"]
 
 

@@ -8,8 +8,10 @@ from django.conf import settings
 from brand.services import BrandSnapshot, brand_snapshot
 
 from ..tokens import TokenContext
+from . import isolation
 from .copyfit import expected_pages, overflow_messages
-from .engine import RenderError, layout_pdf_document, measure_overflows, write_pdf
+from .engine import LaidOut
+from .errors import RenderError
 from .html import render_collateral_html
 from .profile import Profile
 
@@ -26,7 +28,9 @@ def render_collateral_pdf(
     watermark: str = "",
     check_fit: bool = True,
 ) -> bytes:
-    """The document as PDF bytes. Raises RenderError instead of delivering overflowing content."""
+    """The document as PDF bytes, laid out and written in a render process (see `isolation`).
+    Raises RenderError instead of delivering overflowing content or more pages than the limit, and
+    RenderLimitError when the render breaks a time or memory limit."""
     brand = brand or brand_snapshot()
     html = render_collateral_html(
         template=template,
@@ -38,21 +42,28 @@ def render_collateral_pdf(
         author=author,
         watermark=watermark,
     )
-    document = layout_pdf_document(html, profile=profile, brand=brand)
+    laid_out: LaidOut = isolation.run(
+        "lay_out",
+        html,
+        profile=profile,
+        brand=brand,
+        expected_pages=expected_pages(template),
+        write=True,
+        write_when_overflowing=not check_fit,
+        page_limit=settings.LASTMILE_RENDER_PAGE_LIMIT,
+        max_data_url_bytes=settings.LASTMILE_MAX_DATA_URL_BYTES,
+    )
     if check_fit:
         problems = overflow_messages(
-            template=template,
-            values=values,
-            token_context=token_context,
-            overflows=measure_overflows(document, expected_pages=expected_pages(template)),
+            template=template, values=values, token_context=token_context, overflows=laid_out.overflows
         )
         if problems:
             raise RenderError("; ".join(f"{key}: {message}" for key, message in problems.items()))
-    if len(document.pages) > settings.LASTMILE_RENDER_PAGE_LIMIT:
+    if laid_out.pages > settings.LASTMILE_RENDER_PAGE_LIMIT:
         raise RenderError(
-            f"The document has {len(document.pages)} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}."
+            f"The document has {laid_out.pages} pages; the limit is {settings.LASTMILE_RENDER_PAGE_LIMIT}."
         )
-    return write_pdf(document, profile=profile, brand=brand)
+    return laid_out.pdf
 
 
 def render_template_preview(*, template, as_pdf: bool) -> bytes | str:

@@ -7,7 +7,7 @@ import hashlib
 from brand.services import brand_snapshot
 
 from .cache import renders_storage, store_atomically
-from .engine import pdf_page_png
+from .pages import page_png
 from .pdf import render_collateral_pdf
 
 RENDERER_THUMB_VERSION = "1"
@@ -39,6 +39,6 @@ def template_page_png(template, *, revision_id: int, page: int = 0, width: int =
     if storage.exists(name):
         with storage.open(name, "rb") as handle:
             return handle.read()
-    png = pdf_page_png(template_preview_pdf(template, revision_id=revision_id), page=page, width=width)
+    png = page_png(template_preview_pdf(template, revision_id=revision_id), page=page, width=width)
     store_atomically(storage, name, png)
     return png

@@ -60,7 +60,13 @@ def clean_title(title: str) -> str:
     return single_line(title)[:TITLE_MAX_CHARS]
 
 
-def _clean(template: CollateralTemplate, values: dict[str, Any], owner: User, check_fit: bool) -> CleanResult:
+def document_values_check(
+    *, template: CollateralTemplate, values: dict[str, Any], owner: User, check_fit: bool = True
+) -> CleanResult:
+    """Validate values for `template` (a pinned revision), copy-fit included unless `check_fit` is
+    off. Raises DocumentValuesError with per-field messages. Copy-fit lays the document out in a
+    render process, which is refused inside a database transaction: callers check first, then open
+    their transaction (where the row writes validate again, without copy-fit)."""
     result = document_values_clean(
         template=template, submitted=values, token_context=TokenContext(user=owner), check_fit=check_fit
     )
@@ -69,17 +75,22 @@ def _clean(template: CollateralTemplate, values: dict[str, Any], owner: User, ch
     return result
 
 
+def template_in_use_check(template: CollateralTemplate) -> None:
+    """TemplateNotPublishedError unless new documents may be made from `template`."""
+    if not template.is_in_use:
+        raise TemplateNotPublishedError(f"{template.title} is {template.not_in_use_reason}.")
+
+
 @transaction.atomic
 def document_row_create(
-    *, template: CollateralTemplate, owner: User, values: dict[str, Any], title: str = "", check_fit: bool = True
+    *, template: CollateralTemplate, owner: User, values: dict[str, Any], title: str = ""
 ) -> CollateralDocument:
     """Create a document from the template's live revision. Raises TemplateNotPublishedError unless
     the template is in use, and DocumentValuesError with per-field errors (nothing is written) when
-    a value breaks the template's rules."""
-    if not template.is_in_use:
-        raise TemplateNotPublishedError(f"{template.title} is {template.not_in_use_reason}.")
+    a value breaks the template's rules. Copy-fit is `document_values_check`'s, before this."""
+    template_in_use_check(template)
     revision = template.live_revision
-    result = _clean(template_at_revision(revision), values, owner, check_fit)
+    result = document_values_check(template=template_at_revision(revision), values=values, owner=owner, check_fit=False)
     return CollateralDocument.objects.create(
         owner=owner,
         template=template,
@@ -91,17 +102,20 @@ def document_row_create(
 
 @transaction.atomic
 def document_row_update(
-    *, document: CollateralDocument, values: dict[str, Any], title: str | None = None, check_fit: bool = True
+    *, document: CollateralDocument, values: dict[str, Any], title: str | None = None
 ) -> CollateralDocument:
-    """Replace the document's values, validated against its pinned revision. Raises
-    DocumentFrozenError while the document waits for brand review, DocumentValuesError for bad values."""
+    """Replace the document's values, validated against its pinned revision (copy-fit is
+    `document_values_check`'s, before this). Raises DocumentFrozenError while the document waits
+    for brand review, DocumentValuesError for bad values."""
     # Locked, so a save and a submission of the same document happen one after the other.
     current = CollateralDocument.objects.select_for_update(of=("self",)).only(*WORKFLOW_FIELDS).get(pk=document.pk)
     for name in WORKFLOW_FIELDS:
         setattr(document, name, getattr(current, name))
     if document.approval_state == ApprovalState.IN_REVIEW:
         raise DocumentFrozenError("This document is waiting for brand review. Withdraw it to make changes.")
-    result = _clean(document.pinned_template(), values, document.owner, check_fit)
+    result = document_values_check(
+        template=document.pinned_template(), values=values, owner=document.owner, check_fit=False
+    )
     document.values = result.values
     update_fields = ["values", "updated_at"]
     if title is not None:

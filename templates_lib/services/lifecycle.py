@@ -242,23 +242,20 @@ class UpgradeResult:
         return self.document.approval_state == ApprovalState.APPROVED
 
 
-@transaction.atomic
-def document_row_upgrade(*, document: CollateralDocument, user: User) -> UpgradeResult:
-    """Move a document to its template's live revision.
+@dataclass(frozen=True)
+class UpgradePlan:
+    """What upgrading a document will do, worked out (copy-fit included) before anything is written."""
 
-    Values of fields that still exist and are still the user's to set are carried over and
-    validated against the new revision (copy-fit included); those that no longer pass are
-    dropped to the new default and reported. Locked content comes from the new revision. The
-    document then goes through the brand rules again, so an approved document stays approved
-    only while its values are still within the rules or unchanged since approval.
+    document_id: int
+    from_revision_id: int
+    to_revision_id: int
+    values_before: dict[str, Any]
+    values: dict[str, Any]
+    dropped: list[DroppedValue]
 
-    Raises PermissionDenied for anyone but the owner, and LifecycleError while the document
-    is in review, when its template is retired or expired, or when it is already up to date."""
-    document = (
-        CollateralDocument.objects.select_for_update(of=("self",))
-        .select_related("template", "owner", "template_revision")
-        .get(pk=document.pk)
-    )
+
+def _upgrade_refusal(document: CollateralDocument, user: User) -> Revision:
+    """The revision to upgrade to; PermissionDenied or LifecycleError when there is none."""
     if document.owner_id != user.pk or document.deleted_at is not None:
         raise PermissionDenied
     template = document.template
@@ -270,19 +267,60 @@ def document_row_upgrade(*, document: CollateralDocument, user: User) -> Upgrade
     target = newer_template_revision(document)
     if target is None:
         raise LifecycleError("This document already uses the latest version of its template.")
+    return target
 
+
+def document_upgrade_plan(*, document: CollateralDocument, user: User) -> UpgradePlan:
+    """Work out the move of a document to its template's live revision. Values of fields that still
+    exist and are still the user's to set are carried over and validated against the new revision
+    (copy-fit included, so call this outside any transaction); those that no longer pass are
+    dropped to the new default and reported. Locked content comes from the new revision.
+
+    Raises PermissionDenied for anyone but the owner, and LifecycleError while the document is in
+    review, when its template is retired or expired, or when it is already up to date."""
+    document = CollateralDocument.objects.select_related("template", "owner", "template_revision").get(pk=document.pk)
+    target = _upgrade_refusal(document, user)
     new = template_at_revision(target)
     carried = carried_values(old=document.pinned_template(), new=new, values=document.values, owner=document.owner)
     result, dropped = values_for_revision(new=new, carried=carried, owner=document.owner)
-    before = dict(document.values)
-    from_revision_id = document.template_revision_id
+    return UpgradePlan(
+        document_id=document.pk,
+        from_revision_id=document.template_revision_id,
+        to_revision_id=target.pk,
+        values_before=dict(document.values),
+        values=result.values,
+        dropped=dropped,
+    )
+
+
+@transaction.atomic
+def document_row_upgrade(*, plan: UpgradePlan, user: User) -> UpgradeResult:
+    """Apply an upgrade plan to the document's row, locked. The approval services then send the
+    document through the brand rules again, so an approved document stays approved only while its
+    values are still within the rules or unchanged since approval.
+
+    Raises what `document_upgrade_plan` raises, and LifecycleError when the document or its
+    template changed since the plan was made (nothing is written then)."""
+    document = (
+        CollateralDocument.objects.select_for_update(of=("self",))
+        .select_related("template", "owner", "template_revision")
+        .get(pk=plan.document_id)
+    )
+    target = _upgrade_refusal(document, user)
+    changed = (
+        target.pk != plan.to_revision_id
+        or document.template_revision_id != plan.from_revision_id
+        or document.values != plan.values_before
+    )
+    if changed:
+        raise LifecycleError("This document or its template changed a moment ago. Please try the upgrade again.")
     document.template_revision = target
-    document.values = result.values
+    document.values = plan.values
     document.save(update_fields=["template_revision", "values", "updated_at"])
     return UpgradeResult(
         document=document,
-        from_revision_id=from_revision_id,
+        from_revision_id=plan.from_revision_id,
         to_revision_id=target.pk,
-        dropped=dropped,
-        before=before,
+        dropped=plan.dropped,
+        before=plan.values_before,
     )

@@ -66,12 +66,15 @@ def template_publish_problems(*, template: CollateralTemplate) -> dict[str, str]
     }
 
 
-@transaction.atomic
-def template_publish(*, template: CollateralTemplate, user: User | None = None) -> Revision:
-    """Publish the template's latest revision. Raises TemplatePublishError when it would overflow."""
+def template_publish(*, template: CollateralTemplate, user: User | None = None, check: bool = True) -> Revision:
+    """Publish the template's latest revision. Raises TemplatePublishError when it would overflow.
+    The check lays the template out in a render process, so it runs before the publishing
+    transaction; `check=False` when the caller has just checked that revision itself."""
     revision = template.latest_revision or template.save_revision(user=user)
-    problems = template_publish_problems(template=revision.as_object())
-    if problems:
-        raise TemplatePublishError(problems)
-    revision.publish(user=user)
+    if check:
+        problems = template_publish_problems(template=revision.as_object())
+        if problems:
+            raise TemplatePublishError(problems)
+    with transaction.atomic():
+        revision.publish(user=user)
     return revision

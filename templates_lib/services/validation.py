@@ -2,7 +2,9 @@
 turns submitted values into cleaned values or per-field errors here.
 
 Values for locked and token fields are never taken from the submission: they are
-dropped and reported in `ignored`. Copy-fit (text too long for its space in the layout)
+dropped and reported in `ignored`. Every value is bounded before it is parsed: at most
+LASTMILE_FIELD_MAX_BYTES, and rich text at most LASTMILE_RICH_TEXT_MAX_TAGS tags nested at most
+LASTMILE_RICH_TEXT_MAX_DEPTH deep (see rich_text.py). Copy-fit (text too long for its space in the layout)
 is checked by laying the document out with the cleaned values.
 """
 
@@ -11,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import normalize_newlines
 
 from accounts.models import User
@@ -19,7 +22,14 @@ from ..field_locks import LockMode, allowed_tags, ignored_keys
 from ..layouts import SlotType
 from ..models import CollateralTemplate, TemplateField
 from ..rendering.copyfit import copyfit_errors
-from ..rich_text import inspect_markup, is_safe_link, rich_text_plain, sanitise_rich_text
+from ..rich_text import (
+    MarkupLimits,
+    inspect_markup,
+    is_safe_link,
+    markup_problems,
+    rich_text_plain,
+    sanitise_rich_text,
+)
 from ..selectors import images_for_field
 from ..tokens import TokenContext
 
@@ -61,9 +71,31 @@ def _check_limits(result: CleanResult, tf: TemplateField, text: str, plain: str)
         result.add_error(tf.key, f"{tf.label} has {len(_lines(text))} lines; the limit is {tf.max_lines}.")
 
 
+def markup_limits() -> MarkupLimits:
+    return MarkupLimits(
+        max_bytes=settings.LASTMILE_FIELD_MAX_BYTES,
+        max_tags=settings.LASTMILE_RICH_TEXT_MAX_TAGS,
+        max_depth=settings.LASTMILE_RICH_TEXT_MAX_DEPTH,
+    )
+
+
+def _too_big(raw: Any) -> int:
+    """The raw value's size in bytes when it is over the per-field limit (0 when it is not)."""
+    if raw is None:
+        return 0
+    text = "\n".join(str(item) for item in raw) if isinstance(raw, list | tuple) else str(raw)
+    size = len(text.encode(errors="replace"))
+    return size if size > settings.LASTMILE_FIELD_MAX_BYTES else 0
+
+
 def _clean_free(result: CleanResult, tf: TemplateField, slot_type: SlotType, raw: Any) -> None:
     text = _as_text(raw)
     if slot_type == SlotType.RICH_TEXT:
+        problems = markup_problems(text, markup_limits())
+        if problems:
+            for problem in problems:
+                result.add_error(tf.key, problem)
+            return
         markup = inspect_markup(text)
         allowed = allowed_tags(tf.formatting)
         refused = sorted(markup.tags - allowed)
@@ -157,6 +189,13 @@ def document_values_clean(
     for tf in editable:
         slot_type = layout.slot(tf.slot).type
         raw = submitted[tf.key] if tf.key in submitted else default_value(tf)
+        size = _too_big(raw)
+        if size:
+            limit = settings.LASTMILE_FIELD_MAX_BYTES
+            result.add_error(
+                tf.key, f"{tf.label} is too long: {size / 1024:.0f} KB; the limit is {limit / 1024:.0f} KB."
+            )
+            continue
         if tf.lock_mode == LockMode.FREE:
             _clean_free(result, tf, slot_type, raw)
         elif tf.lock_mode == LockMode.CHOICE:

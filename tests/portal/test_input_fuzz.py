@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -35,6 +35,7 @@ from ..factories.approvals import reviewed_fields
 from ..factories.brand import png_bytes
 from ..factories.templates_lib import default_fields, make_template
 from ..invitations import LINK
+from ..transactions import rolled_back_transaction
 
 EXAMPLES = int(os.environ.get("LASTMILE_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(
@@ -124,9 +125,8 @@ def refuse_nul_like_postgresql(execute, sql, params, many, context):
 
 @contextmanager
 def rolled_back():
-    with connection.execute_wrapper(refuse_nul_like_postgresql), transaction.atomic():
+    with connection.execute_wrapper(refuse_nul_like_postgresql), rolled_back_transaction():
         yield
-        transaction.set_rollback(True)
 
 
 def assert_not_a_server_error(response):

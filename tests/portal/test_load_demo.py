@@ -2,13 +2,14 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 
 import pytest
 
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
 from templates_lib.models import CollateralDocument, CollateralTemplate
+
+from ..transactions import rolled_back_transaction
 
 pytestmark = pytest.mark.slow
 
@@ -17,11 +18,10 @@ pytestmark = pytest.mark.slow
 def demo_output(django_db_setup, django_db_blocker):
     """The demo, loaded once for the module (it takes seconds) in an outer transaction that is
     rolled back after the module's last test; each test's transaction nests in it as a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), rolled_back_transaction():
         out = io.StringIO()
         call_command("load_demo", stdout=out)
         yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
 from approvals.services import document_create
-from templates_lib.rendering.engine import RenderError
+from templates_lib.rendering.errors import RenderError
 from templates_lib.rendering.pdf import render_collateral_pdf
 from templates_lib.services.documents import DocumentValuesError
 from templates_lib.services.publishing import TemplatePublishError, template_publish, template_publish_problems

@@ -40,8 +40,11 @@ BENIGN = "Forecasts you can defend."
 
 
 @pytest.fixture
-def fetched_urls(monkeypatch):
-    """Every URL any ProjectFilesFetcher is asked for during the test."""
+def fetched_urls(monkeypatch, settings):
+    """Every URL any ProjectFilesFetcher is asked for during the test. The engine runs in this
+    process for these tests (render processes would fetch out of the spy's sight); it is the same
+    engine and fetcher the render processes run."""
+    settings.LASTMILE_RENDER_ISOLATION = False
     urls: list[str] = []
     original = ProjectFilesFetcher.fetch
 

@@ -147,3 +147,58 @@ def test_the_locked_headline_renders_whatever_was_submitted(template, rep):
 
     assert HEADLINE in html
     assert "50% off" not in html
+
+
+# --- Bounded input: markup is not free ---------------------------------------------------------
+# The default one-pager's "body" is a free rich-text field of 650 visible characters with bold.
+
+
+def test_kilobytes_of_empty_paragraphs_are_refused_before_they_are_parsed(template, rep):
+    result = clean(template, rep, body="<p></p>" * 4300)
+
+    assert result.errors["body"] == ["Story is too long: 29 KB; the limit is 16 KB."]
+
+
+def test_a_field_of_empty_tags_under_the_size_limit_is_refused_for_its_tag_count(template, rep):
+    result = clean(template, rep, body="<strong></strong>" * 900)
+
+    assert result.errors["body"] == ["This text has too much formatting: 1800 tags; the limit is 400."]
+
+
+def test_stray_closing_tags_count_as_tags(template, rep):
+    result = clean(template, rep, body="x" + "</strong>" * 1500)
+
+    assert result.errors["body"] == ["This text has too much formatting: 1500 tags; the limit is 400."]
+
+
+def test_deeply_nested_formatting_is_refused(template, rep):
+    result = clean(template, rep, body="<p>" + "<strong>" * 12 + "deep" + "</strong>" * 12 + "</p>")
+
+    assert result.errors["body"] == ["Formatting is nested too deeply here: 13 levels; the limit is 8."]
+
+
+def test_unclosed_tags_nest_as_deep_as_they_open(template, rep):
+    result = clean(template, rep, body="<strong>x" * 40)
+
+    assert result.errors["body"] == ["Formatting is nested too deeply here: 40 levels; the limit is 8."]
+
+
+def test_a_plain_text_field_is_bounded_in_bytes_too(template, rep):
+    result = clean(template, rep, subheadline="x" * 20_000)
+
+    assert result.errors["subheadline"] == ["Subheadline is too long: 20 KB; the limit is 16 KB."]
+
+
+def test_ordinary_formatting_is_accepted(template, rep):
+    story = "<p>Fjord Maritime runs <strong>40 vessels</strong> on three continents.</p><p>Second paragraph.</p>"
+
+    result = clean(template, rep, body=story)
+
+    assert result.is_valid
+    assert result.values["body"] == story
+
+
+def test_elements_left_empty_are_dropped_when_sanitising(template, rep):
+    result = clean(template, rep, body="<p>Kept</p><p></p><p><strong> </strong></p><strong></strong>")
+
+    assert result.values["body"] == "<p>Kept</p>"

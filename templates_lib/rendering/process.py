@@ -1,0 +1,58 @@
+"""A render process: what runs on the other side of `isolation`'s pipe.
+
+Spawned render processes import this module before Django is set up, so it imports only the
+standard library at the top; the engine is imported once Django is ready.
+"""
+
+import logging
+import os
+import resource
+from multiprocessing.connection import Connection
+
+logger = logging.getLogger(__name__)
+
+# The engine functions a render process answers (names in templates_lib.rendering.engine).
+CALLS = frozenset({"lay_out", "pdf_page_png", "pdf_page_count"})
+
+
+def serve(connection: Connection, memory_bytes: int) -> None:
+    """Set the memory limit, set Django up, then answer calls one at a time until told to stop.
+
+    Answers are (status, payload): ("ok", result), ("render_error", message) for a render the
+    engine refuses, ("limit", "memory" | "nesting"), or ("error", description)."""
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    import django
+
+    django.setup()
+    from . import engine
+    from .errors import RenderError
+
+    connection.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        name, args, kwargs = message
+        if name not in CALLS:
+            connection.send(("error", f"not a render call: {name}"))
+            continue
+        try:
+            result = getattr(engine, name)(*args, **kwargs)
+        except MemoryError:
+            connection.send(("limit", "memory"))
+            return  # the heap may be in any state: let the pool replace this process
+        except RecursionError:
+            connection.send(("limit", "nesting"))
+            continue
+        except RenderError as exc:
+            connection.send(("render_error", str(exc)))
+            continue
+        except Exception as exc:
+            logger.exception("Render call %s failed", name)
+            connection.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+            continue
+        connection.send(("ok", result))
