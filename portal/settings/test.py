@@ -23,6 +23,7 @@ from pathlib import Path  # noqa: E402
 
 TEST_FILES_ROOT = Path(tempfile.mkdtemp(prefix="lastmile-tests-"))
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
+LASTMILE_PRIVATE_MEDIA_ROOT = TEST_FILES_ROOT / "private-media"
 RENDER_CACHE_ROOT = TEST_FILES_ROOT / "renders"
 STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
