@@ -327,6 +327,18 @@ def test_wagtails_image_index_shows_uploads_without_public_urls(world):
     assert client.get(thumbnail.url).status_code == 200
 
 
+def test_wagtails_image_edit_page_shows_the_upload_without_public_urls(world):
+    image = world["image"]
+    client = _client(world["brand reviewer"])
+
+    html = client.get(reverse("wagtailimages:edit", args=[image.pk])).text
+
+    assert _public_urls_of(image, html) == []
+    original = image.renditions.get(filter_spec="original")  # the edit page's link to the full image
+    assert original.url in html
+    assert client.get(original.url).status_code == 200
+
+
 # --- Rendering ---------------------------------------------------------------------------------------
 
 
