@@ -9,6 +9,7 @@ is its owner's organisation's region for partners and the owner's own region for
 reviewer's own documents are left out unless LASTMILE_ALLOW_SELF_REVIEW is on.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,7 +21,8 @@ from wagtail.models import TaskState
 
 from accounts.models import Organisation, User
 from accounts.roles import is_partner_manager
-from brand.models import UploadReview
+from brand.models import BrandImage, UploadReview
+from brand.storage import PRIVATE_PREFIX
 from templates_lib.models import ApprovalState, CollateralDocument, DocumentUserGrant
 from templates_lib.selectors import documents_editable_by, is_signed_in_member
 
@@ -205,3 +207,63 @@ def auditable_documents(user: User) -> QuerySet[CollateralDocument]:
         return documents
     regions = review_region_ids(user)
     return documents.filter(in_regions(regions, prefix="owner__")) if regions else documents
+
+
+# --- Uploaded images and partner logos ------------------------------------------------------------
+
+# An upload's or a rendition's storage name after `private/`: server-made names only
+# (brand.storage.private_upload_name, Wagtail's rendition names, the storage's collision suffix).
+PRIVATE_FILE_NAME = re.compile(r"(?:uploads|renditions)/[A-Za-z0-9][A-Za-z0-9._-]{0,150}")
+
+
+def uploads_visible_to(user: User) -> QuerySet[BrandImage]:
+    """The one rule for who may see an image a user uploaded (for an image field, or as a partner
+    logo), whatever its review state; such images are never public (brand.storage):
+    - its uploader;
+    - whoever may open one of the uploader's documents (`documents_visible_to`: a colleague it was
+      shared with, the partner manager, marketing analysts, a reviewer while it waits): an upload
+      is only ever chosen in its uploader's own documents (templates_lib.selectors.images_for_field);
+    - for an organisation's current logo, every member of the organisation and whoever may open a
+      document of one of them (documents show the logo);
+    - brand reviewers, in their review regions (the queue shows uploads and logos on their own);
+    - superusers.
+    Anyone else, signed in or not, gets nothing: the image view then answers as for a missing image."""
+    uploads = get_image_model().objects.exclude(review_state=UploadReview.NOT_AN_UPLOAD)
+    if not is_signed_in_member(user):
+        return uploads.none()
+    if user.is_superuser:
+        return uploads
+    documents = documents_visible_to(user)
+    visible = Q(uploaded_by_user=user) | Q(uploaded_by_user__in=documents.values("owner_id"))
+    logo_of = Q(pk__in=documents.values("owner__organisation_id"))
+    if user.organisation_id is not None:
+        logo_of |= Q(pk=user.organisation_id)
+    if is_brand_reviewer(user):
+        regions = review_region_ids(user)
+        if not regions:
+            return uploads
+        visible |= in_regions(regions, prefix="uploaded_by_user__")
+        logo_of |= Q(region__in=regions)
+    visible |= Q(pk__in=Organisation.objects.filter(logo_of).exclude(logo=None).values("logo_id"))
+    return uploads.filter(visible)
+
+
+def upload_file_get(user: User, name: str) -> tuple[BrandImage, str] | None:
+    """The image and the storage name for `name` (the original or a rendition of an upload, named
+    as in its URL: the storage name after `private/`) when `user` may see that image; None
+    otherwise, exactly as for a name that does not exist."""
+    if not PRIVATE_FILE_NAME.fullmatch(name):
+        return None
+    storage_name = f"{PRIVATE_PREFIX}{name}"
+    visible = uploads_visible_to(user)
+    image = visible.filter(file=storage_name).first()
+    if image is not None:
+        return image, storage_name
+    rendition = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(file=storage_name, image__in=visible)
+        .select_related("image")
+        .first()
+    )
+    return (rendition.image, storage_name) if rendition is not None else None

@@ -4,6 +4,7 @@ Templates take colours, fonts and logos only from here, so a brand refresh chang
 every template's next render.
 """
 
+import posixpath
 import re
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from .storage import PRIVATE_RENDITIONS, private_upload_name
 from .text import SingleLineCharField
 from .uploads import validate_font_file, validate_icc_profile
 
@@ -78,6 +80,20 @@ class BrandImage(AbstractImage):
         verbose_name = "image"
         verbose_name_plural = "images"
         permissions = [("choose_brandimage", "Can choose image")]
+        # The private image view finds a file by its storage name.
+        indexes = [models.Index(fields=["file"], name="brand_image_file")]
+
+    @property
+    def is_private(self) -> bool:
+        """A user's upload or a partner logo, whatever its review state: never served publicly."""
+        return self.review_state != UploadReview.NOT_AN_UPLOAD
+
+    def get_upload_to(self, filename: str) -> str:
+        """Uploads get a random name under the private prefix (brand.storage); library images
+        keep Wagtail's `original_images/<their name>`."""
+        if self.is_private:
+            return private_upload_name(filename)
+        return super().get_upload_to(filename)
 
 
 class BrandRendition(AbstractRendition):
@@ -85,6 +101,14 @@ class BrandRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+        indexes = [models.Index(fields=["file"], name="brand_rendition_file")]
+
+    def get_upload_to(self, filename: str) -> str:
+        """A private image's renditions are private too. Wagtail names a rendition after its
+        image's file (here a random name) and the filter."""
+        if self.image.is_private:
+            return posixpath.join(PRIVATE_RENDITIONS, self.file.field.storage.get_valid_name(filename))
+        return super().get_upload_to(filename)
 
 
 class ColourRole(models.TextChoices):

@@ -160,8 +160,10 @@ def brand_snapshot() -> BrandSnapshot:
 
 def user_image_upload(*, user: AbstractBaseUser, file: File, title: str = "") -> BrandImage:
     """Store an image a user uploaded for an image field: checked, re-encoded without metadata,
-    owned by the user, in the uploads collection (never in the approved library).
-    Raises django.core.exceptions.ValidationError with a readable message; stores nothing then."""
+    owned by the user, in the uploads collection (never in the approved library), under a random
+    private storage name (BrandImage.get_upload_to); what the client called the file is only ever
+    the image's title. Raises django.core.exceptions.ValidationError with a readable message;
+    stores nothing then."""
 
     clean = clean_uploaded_image(file)
     root = root_collection()
@@ -174,7 +176,7 @@ def user_image_upload(*, user: AbstractBaseUser, file: File, title: str = "") ->
         collection=uploads,
         uploaded_by_user=user,
         review_state=UploadReview.PENDING,
-        file=ImageFile(io.BytesIO(clean.content), name=f"{stem}.{clean.extension}"),
+        file=ImageFile(io.BytesIO(clean.content), name=f"upload.{clean.extension}"),
     )
     image.save()
     return image

@@ -1,7 +1,9 @@
-"""System checks for deployment (`manage.py check --deploy`)."""
+"""System checks: for deployment (`manage.py check --deploy`), and where private files live."""
+
+from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -20,3 +22,24 @@ def trusted_proxy_count_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def private_media_root_check(app_configs, **kwargs):
+    """Users' uploads are private because they live outside every folder a web server serves: a
+    private root inside MEDIA_ROOT or STATIC_ROOT would put them back in reach of the proxy."""
+    private = Path(settings.LASTMILE_PRIVATE_MEDIA_ROOT).resolve()
+    errors = []
+    for setting in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = Path(getattr(settings, setting)).resolve()
+        if private == public or public in private.parents:
+            errors.append(
+                Error(
+                    f"LASTMILE_PRIVATE_MEDIA_ROOT ({private}) is inside {setting} ({public}), which a web server "
+                    "serves: users' uploads and partner logos would be public.",
+                    hint="Give LASTMILE_PRIVATE_MEDIA_ROOT a folder outside the media and static folders, "
+                    "e.g. /srv/lastmile/private-media.",
+                    id="lastmile.E001",
+                )
+            )
+    return errors

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team
+from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team, uploads
 from .views import lifecycle as lifecycle_views
 
 portal_urls = [
@@ -52,6 +52,8 @@ portal_urls = [
     path("team/members/<uuid:public_id>/deactivate/", team.team_member_deactivate, name="team-member-deactivate"),
     path("team/members/<uuid:public_id>/reactivate/", team.team_member_reactivate, name="team-member-reactivate"),
     path("invitations/<str:token>/", team.invitation_signup, name="invitation-accept"),
+    # Users' uploads and partner logos: brand.storage gives them URLs here, never under MEDIA_URL.
+    path(f"{settings.LASTMILE_PRIVATE_MEDIA_URL.strip('/')}/<path:name>", uploads.upload_image, name="upload-image"),
 ]
 
 urlpatterns = [
@@ -64,6 +66,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    # MEDIA_ROOT only: private uploads live outside it (LASTMILE_PRIVATE_MEDIA_ROOT), so this never serves them.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("pages/", include(wagtail_urls))]

@@ -67,9 +67,11 @@ def _static_file(relative: str) -> Path:
 
 
 def _check_media_path(name: str) -> None:
-    """On local storage the file must really be under MEDIA_ROOT: a symlink must not lead out of it.
-    (Django's storage checks the path's text only, not where its symlinks point.)"""
-    location = getattr(default_storage, "location", None)
+    """On local storage the file must really be under its root (MEDIA_ROOT, or the private root for
+    the uploads brand.storage keeps there): a symlink must not lead out of it. (Django's storage
+    checks the path's text only, not where its symlinks point.)"""
+    location_for = getattr(default_storage, "location_for", None)
+    location = location_for(name) if location_for else getattr(default_storage, "location", None)
     if location is None:
         return
     try:

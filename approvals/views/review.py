@@ -61,10 +61,10 @@ def _preview_pages(round_, submitted) -> tuple[list[str], str]:
     rendered. The PDF is rendered once and then served from the render cache."""
     try:
         name = render_pdf_cached(_draft_job(submitted))
+        with open_cached_pdf(name) as handle:
+            count = page_count(handle.read())
     except RenderError as exc:
         return [], f"The preview could not be rendered: {exc}"
-    with open_cached_pdf(name) as handle:
-        count = page_count(handle.read())
     return [reverse("approvals_admin:review-page", args=[round_.pk, page]) for page in range(1, count + 1)], ""
 
 
@@ -243,6 +243,8 @@ def review_page(request, task_state_id: int, page: int):
             png = page_png(handle.read(), page=page - 1, width=PREVIEW_WIDTH)
         except IndexError:
             raise Http404("No such page.") from None
+        except RenderError as exc:
+            raise Http404("The preview could not be rendered.") from exc
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

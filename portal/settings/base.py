@@ -167,9 +167,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Rendered PDFs are private: they live outside MEDIA_ROOT so no web server serves them.
 RENDER_CACHE_ROOT = Path(env("LASTMILE_RENDER_CACHE_ROOT", str(BASE_DIR / "var" / "renders")))
+# Users' uploads and partner logos (storage names under private/, and their renditions) live here,
+# outside MEDIA_ROOT, so no web server serving MEDIA_ROOT can reach them; the portal serves them at
+# LASTMILE_PRIVATE_MEDIA_URL to the people who may see them (brand.storage, portal.views.uploads).
+LASTMILE_PRIVATE_MEDIA_ROOT = Path(env("LASTMILE_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media")))
+LASTMILE_PRIVATE_MEDIA_URL = "/private-media/"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "brand.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "renders": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

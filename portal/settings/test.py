@@ -26,6 +26,7 @@ from pathlib import Path  # noqa: E402
 TEST_FILES_ROOT = Path(os.environ.get("LASTMILE_TEST_FILES_ROOT") or tempfile.mkdtemp(prefix="lastmile-tests-"))
 os.environ["LASTMILE_TEST_FILES_ROOT"] = str(TEST_FILES_ROOT)
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
+LASTMILE_PRIVATE_MEDIA_ROOT = TEST_FILES_ROOT / "private-media"
 RENDER_CACHE_ROOT = TEST_FILES_ROOT / "renders"
 STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -83,8 +83,11 @@ def _png_response(request, document, job: RenderJob, filename: str):
         name = render_pdf_cached(job)
     except RenderError as exc:
         return _render_failed(request, document, exc)
-    with open_cached_pdf(name) as handle:
-        png = page_png(handle.read(), page=0, width=PNG_WIDTH)
+    try:
+        with open_cached_pdf(name) as handle:
+            png = page_png(handle.read(), page=0, width=PNG_WIDTH)
+    except RenderError as exc:
+        return _render_failed(request, document, exc)
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

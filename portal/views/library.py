@@ -6,6 +6,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from templates_lib.layouts import Kind
+from templates_lib.rendering.copyfit import expected_pages
+from templates_lib.rendering.errors import RenderError
 from templates_lib.rendering.pages import page_count
 from templates_lib.rendering.thumbnails import template_page_png, template_preview_pdf
 from templates_lib.revisions import template_at_revision
@@ -52,7 +54,10 @@ def library(request):
 def template_detail(request, public_id):
     template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
     pinned = template_at_revision(template.live_revision)
-    pages = page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
+    try:
+        pages = page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
+    except RenderError:
+        pages = max(1, expected_pages(pinned))  # the page images say for themselves if they fail
     card = TemplateCard(template)
     context = {
         "nav": "library",
@@ -78,4 +83,7 @@ def template_thumbnail(request, public_id, revision_id, page):
         png = template_page_png(pinned, revision_id=revision_id, page=page, width=width)
     except IndexError:
         return HttpResponse(status=404)
+    except RenderError:
+        # The card keeps its place and alt text; the next request tries again.
+        return HttpResponse(status=503, headers={"Retry-After": "30"})
     return HttpResponse(png, content_type="image/png")

@@ -26,6 +26,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from brand.text import SingleLineCharField
+from templates_lib.rendering.errors import RenderError
 from templates_lib.rendering.pdf import render_template_preview
 
 from ..field_locks import Formatting, LockMode, is_user_editable
@@ -219,8 +220,10 @@ class CollateralTemplate(
     default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
-
-        output = render_template_preview(template=self, as_pdf=mode_name == "pdf")
+        try:
+            output = render_template_preview(template=self, as_pdf=mode_name == "pdf")
+        except RenderError as exc:
+            return HttpResponse(f"The preview could not be rendered: {exc}", content_type="text/plain", status=422)
         if mode_name == "pdf":
             response = HttpResponse(output, content_type="application/pdf")
             response["Content-Disposition"] = 'inline; filename="preview.pdf"'

@@ -77,7 +77,8 @@ def _image_refs(image_ids: set[int], media_base: str) -> dict[int, ImageRef]:
     images = get_image_model().objects.in_bulk([i for i in image_ids if isinstance(i, int)])
     return {
         pk: ImageRef(
-            url=f"{media_base}{image.file.name}",
+            # A browser gets the storage's URL: a private upload's is the permission-checked view.
+            url=f"{media_base}{image.file.name}" if media_base.startswith(ASSET_ORIGIN) else image.file.url,
             width=image.width,
             height=image.height,
             alt=getattr(image, "alt_text", "") or image.title,

@@ -98,6 +98,8 @@ class RenderProcess:
             return payload
         if status == "render_error":
             raise RenderError(payload)
+        if status == "no_such_page":
+            raise IndexError(payload)
         if status == "limit" and payload == "memory":
             self.kill()
             raise RenderLimitError("This document needs more memory to lay out than is allowed. Simplify it.")

@@ -19,7 +19,8 @@ def serve(connection: Connection, memory_bytes: int) -> None:
     """Set the memory limit, set Django up, then answer calls one at a time until told to stop.
 
     Answers are (status, payload): ("ok", result), ("render_error", message) for a render the
-    engine refuses, ("limit", "memory" | "nesting"), or ("error", description)."""
+    engine refuses, ("no_such_page", page) for a page a PDF does not have, ("limit", "memory" |
+    "nesting"), or ("error", description)."""
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     import django
@@ -50,6 +51,9 @@ def serve(connection: Connection, memory_bytes: int) -> None:
             continue
         except RenderError as exc:
             connection.send(("render_error", str(exc)))
+            continue
+        except IndexError as exc:  # a page that is not there: the caller answers 404
+            connection.send(("no_such_page", str(exc)))
             continue
         except Exception as exc:
             logger.exception("Render call %s failed", name)

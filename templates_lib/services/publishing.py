@@ -6,6 +6,7 @@ from wagtail.models import Revision
 
 from accounts.models import User
 from templates_lib.rendering.copyfit import copyfit_errors
+from templates_lib.rendering.errors import RenderError
 
 from ..field_locks import LockMode
 from ..layouts import SlotType
@@ -58,12 +59,11 @@ def template_publish_problems(*, template: CollateralTemplate) -> dict[str, str]
     }
     if problems:
         return problems
-    return {
-        key: f"At its maximum length this field would overflow. {message}"
-        for key, message in copyfit_errors(
-            template=template, values=worst_case_values(template), token_context=None
-        ).items()
-    }
+    try:
+        overflowing = copyfit_errors(template=template, values=worst_case_values(template), token_context=None)
+    except RenderError as exc:
+        return {"__all__": f"It could not be checked that every field fits its space: {exc}"}
+    return {key: f"At its maximum length this field would overflow. {message}" for key, message in overflowing.items()}
 
 
 def template_publish(*, template: CollateralTemplate, user: User | None = None, check: bool = True) -> Revision:

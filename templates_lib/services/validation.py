@@ -22,6 +22,7 @@ from ..field_locks import LockMode, allowed_tags, ignored_keys
 from ..layouts import SlotType
 from ..models import CollateralTemplate, TemplateField
 from ..rendering.copyfit import copyfit_errors
+from ..rendering.errors import RenderError
 from ..rich_text import (
     MarkupLimits,
     inspect_markup,
@@ -204,8 +205,10 @@ def document_values_clean(
             _clean_image(result, tf, raw, user)
 
     if check_fit and result.is_valid:
-        for key, message in copyfit_errors(
-            template=template, values=result.values, token_context=token_context
-        ).items():
+        try:
+            overflowing = copyfit_errors(template=template, values=result.values, token_context=token_context)
+        except RenderError as exc:
+            overflowing = {"__all__": f"We could not check that the text fits its space: {exc}"}
+        for key, message in overflowing.items():
             result.add_error(key, message)
     return result

@@ -47,8 +47,9 @@ def test_a_save_stores_the_upload_as_the_fields_value(upload_template, rep):
 
 
 def _stored_files() -> set[str]:
-    root = pathlib.Path(settings.MEDIA_ROOT)
-    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+    """Every file in the media root and in the private root, where uploads go."""
+    roots = [pathlib.Path(settings.MEDIA_ROOT), pathlib.Path(settings.LASTMILE_PRIVATE_MEDIA_ROOT)]
+    return {str(path) for root in roots for path in root.rglob("*") if path.is_file()}
 
 
 def test_a_rejected_save_keeps_no_upload_in_the_database_storage_or_review_queue(upload_template, rep, brand_manager):

@@ -72,3 +72,28 @@ def test_check_deploy_is_clean_behind_a_tls_proxy_that_is_trusted():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_private_media_root_inside_the_media_root_stops_the_portal():
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_MEDIA_ROOT": "/srv/lastmile/media",
+        "LASTMILE_PRIVATE_MEDIA_ROOT": "/srv/lastmile/media/private",
+    }
+
+    result = _manage("check", env_overrides=env)
+
+    assert result.returncode != 0
+    assert "lastmile.E001" in result.stdout + result.stderr
+
+
+def test_the_private_media_root_may_sit_beside_the_media_root():
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_MEDIA_ROOT": "/srv/lastmile/media",
+        "LASTMILE_PRIVATE_MEDIA_ROOT": "/srv/lastmile/private-media",
+    }
+
+    result = _manage("check", env_overrides=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -100,6 +100,8 @@ REFUSED_URLS = [
     f"{MEDIA_PREFIX}/etc/passwd",
     f"{MEDIA_PREFIX}%2fetc%2fpasswd",
     f"{MEDIA_PREFIX}images/logo.png%00.txt",
+    f"{MEDIA_PREFIX}private/../../../../../../etc/passwd",
+    f"{MEDIA_PREFIX}private/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     f"{STATIC_PREFIX}../../../../../../etc/passwd",
     f"{STATIC_PREFIX}%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
     f"{STATIC_PREFIX}wagtailadmin/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
@@ -138,6 +140,19 @@ def test_serves_a_media_file_with_its_bytes_and_content_type():
 
     response = fetcher.fetch(MEDIA_PREFIX + name.replace(" ", "%20"))
 
+    assert response.read() == content
+    assert response.content_type == "image/png"
+    assert fetcher.refused == []
+
+
+def test_serves_a_private_upload_from_the_private_root(settings):
+    content = png_bytes(7, 5)
+    name = default_storage.save(f"private/uploads/{uuid.uuid4().hex}.png", ContentFile(content))
+    fetcher = ProjectFilesFetcher()
+
+    response = fetcher.fetch(MEDIA_PREFIX + name)
+
+    assert Path(settings.LASTMILE_PRIVATE_MEDIA_ROOT).resolve() in Path(default_storage.path(name)).resolve().parents
     assert response.read() == content
     assert response.content_type == "image/png"
     assert fetcher.refused == []
@@ -227,6 +242,20 @@ def test_refuses_a_media_symlink_that_points_outside_the_media_root(tmp_path):
 
     with watching_io() as io_seen, pytest.raises(FetchRefusedError):
         fetcher.fetch(f"{MEDIA_PREFIX}images/{name}")
+
+    assert io_seen == []
+
+
+def test_refuses_a_private_root_symlink_that_points_outside_the_private_root(tmp_path):
+    secret = _secret_outside(tmp_path)
+    folder = Path(default_storage.path("private/uploads"))
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"leak-{uuid.uuid4().hex}.png"
+    (folder / name).symlink_to(secret)
+    fetcher = ProjectFilesFetcher()
+
+    with watching_io() as io_seen, pytest.raises(FetchRefusedError):
+        fetcher.fetch(f"{MEDIA_PREFIX}private/uploads/{name}")
 
     assert io_seen == []
 
