@@ -49,7 +49,7 @@ def backoff_delay(attempt: int, *, base: float = RETRY_BASE_SECONDS, cap: float 
     more than `cap` (LASTMILE_RETRY_MAX_DELAY_SECONDS), with jitter so that workers and tasks
     that failed together do not all try again at the same moment."""
     cap = settings.LASTMILE_RETRY_MAX_DELAY_SECONDS if cap is None else cap
-    ceiling = min(cap, base * 2 ** (max(attempt, 1) - 1))
+    ceiling = min(cap, base * 2 ** (min(max(attempt, 1), 32) - 1))  # a long outage: no float overflow
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 (timing jitter, not a secret)
 
 

@@ -5,8 +5,8 @@ The test database is SQLite in memory with a shared cache: a second connection t
 an exclusive transaction makes every query of Django's connection fail at once with
 `OperationalError: database schema is locked: main` (SQLITE_LOCKED, the shared-cache form of the
 "database is locked" that a file database reports after its busy timeout). Tests using it need
-`transactional_db` (Django's connection must not be inside the test's own transaction) and are
-skipped on PostgreSQL, where a dropped connection is injected instead.
+to run outside a test transaction (`@outside_transaction`, tests/queue.py) and are skipped on
+PostgreSQL, where a dropped connection is tested instead.
 """
 
 import sqlite3
@@ -14,6 +14,8 @@ import sqlite3
 from django.db import connection
 
 import pytest
+
+from .queue import require_outside_transaction
 
 sqlite_only = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="a real SQLite lock needs the SQLite test database"
@@ -37,9 +39,10 @@ class HeldLock:
 
 
 @pytest.fixture
-def lock_database(transactional_db):
+def lock_database(request, transactional_db):
     """Call it to lock the database from another connection, until the test calls `release()` on
     what it returns (or the test ends)."""
+    require_outside_transaction(request)
     locks = []
 
     def lock() -> HeldLock:

@@ -11,6 +11,7 @@ from accounts.tasks import send_password_reset_email
 
 from ..factories.accounts import UserFactory
 from ..locks import sqlite_only
+from ..queue import outside_transaction
 
 
 def _raised_by_sqlite(message: str) -> OperationalError:
@@ -63,6 +64,7 @@ def sleeps(monkeypatch):
 
 
 @sqlite_only
+@outside_transaction
 def test_a_task_that_meets_a_locked_database_runs_again_and_succeeds(lock_database, sleeps, monkeypatch):
     UserFactory(email="dana@example.com")
     held_lock = lock_database()
@@ -76,6 +78,7 @@ def test_a_task_that_meets_a_locked_database_runs_again_and_succeeds(lock_databa
 
 
 @sqlite_only
+@outside_transaction
 def test_a_task_that_keeps_meeting_a_locked_database_gives_up_after_its_attempts(lock_database, sleeps, settings):
     settings.LASTMILE_TASK_ATTEMPTS = 3
     lock_database()

@@ -7,9 +7,11 @@ from approvals.models import Notification, NotificationKind
 
 from ..factories.accounts import UserFactory
 from ..locks import sqlite_only
+from ..queue import outside_transaction
 
 
 @sqlite_only
+@outside_transaction
 def test_notification_mail_waits_out_a_locked_database_and_is_sent_once(lock_database, monkeypatch):
     recipient = UserFactory(email="dana@example.com")
     notification = Notification.objects.create(recipient=recipient, kind=NotificationKind.APPROVED, title="Approved")
