@@ -282,6 +282,9 @@ TASKS = {
 LASTMILE_TASK_ATTEMPTS = max(1, int(env("LASTMILE_TASK_ATTEMPTS", "4")))
 # The longest wait between two tries, of a task or of the worker's loop (waits double from 1 s).
 LASTMILE_RETRY_MAX_DELAY_SECONDS = float(env("LASTMILE_RETRY_MAX_DELAY_SECONDS", "60"))
+# A task waiting longer than this means the worker is down or stuck: a download's "preparing" page
+# stops waiting and says so (and /healthz/queue answers 503 while a task waits this long to start).
+LASTMILE_QUEUE_STUCK_SECONDS = int(env("LASTMILE_QUEUE_STUCK_SECONDS", "300"))
 
 # Rendering
 LASTMILE_RENDER_PAGE_LIMIT = int(env("LASTMILE_RENDER_PAGE_LIMIT", "24"))
