@@ -1,5 +1,7 @@
-"""Background work of the approval loop, run by the task worker (`manage.py db_worker`): final PDFs
-rendered ahead of their download, and notification mail sent outside the request."""
+"""Background work of the approval loop, run by the task worker (`manage.py lastmile_worker`): final
+PDFs rendered ahead of their download, and notification mail sent outside the request. A transient
+database error makes a task run again (`retry_transient_errors`); the mail task reads everything
+before it sends anything, so a retry never sends twice."""
 
 import logging
 
@@ -9,6 +11,7 @@ from django.db import transaction
 from django_tasks import task
 
 from accounts.links import absolute_url
+from accounts.task_retry import retry_transient_errors
 from brand.text import single_line
 from templates_lib.models import CollateralDocument
 from templates_lib.rendering.cache import render_pdf_cached
@@ -21,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 @task()
+@retry_transient_errors
 def render_final_pdf(document_id: int, profile: str) -> str:
     """Render a document's final PDF (its approved content) into the render cache; return its
     storage name. Fails, with the reason, when the document has no final output any more."""
@@ -39,6 +43,7 @@ def final_render_queue(document: CollateralDocument, *, profile: str = Profile.P
 
 
 @task()
+@retry_transient_errors
 def send_notification_mail(notification_ids: list[int]) -> int:
     """Email each notification to its recipient; returns how many went out. A failure is logged
     per address and does not stop the others."""

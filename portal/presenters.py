@@ -1,18 +1,30 @@
 """Display-ready wrappers for portal templates."""
 
+from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
+from django.utils import timezone
+
+from django_tasks import TaskResultStatus
+from django_tasks.base import TaskError
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from approvals.history import review_rounds
 from approvals.models import ReviewOutcome
 from approvals.output import draft_output_refusal, final_output_refusal, has_approved_content
 from approvals.rules import assess_document
 from approvals.services import submit_refusal
+from approvals.tasks import render_final_pdf
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
 from templates_lib.models import ApprovalState
+from templates_lib.rendering.errors import RenderError
 from templates_lib.services.lifecycle import newer_template_revision
+
+from .worker import WorkerStoppedError
 
 
 class TemplateCard:
@@ -314,3 +326,73 @@ def after_save_message(document, *, created: bool, changed: bool) -> tuple[str, 
     if state == ApprovalState.REJECTED:
         return "info", f"{saved} Change what the brand team turned down, then submit it again."
     return "info", f"{saved} It needs approval by the brand team: submit it for review when you are ready."
+
+
+class RenderProgress:
+    """Where a download's background render stands, for the status box of the "preparing" page
+    (portal/partials/render_status.html): still working, failed with a message meant for the
+    user, or waiting far too long (the worker is down or stuck), each with a way to try again.
+    It never says "working" for ever: after LASTMILE_QUEUE_STUCK_SECONDS it says the render is
+    stuck, and the page stops polling."""
+
+    WORKING, FAILED, STALLED = "working", "failed", "stalled"
+
+    BUSY = "The PDF could not be made because the server was too busy. Try again in a minute."
+    STOPPED = "The PDF could not be made because the background worker stopped while making it. Try again."
+    PROBLEM = (
+        "The PDF could not be made because of a problem on the server. Try again; if it fails again, "
+        "tell your administrator."
+    )
+    NOT_QUEUED = "This PDF is no longer being prepared. Try again."
+    OUT_OF_DATE = "The PDF was made from an earlier version of this document. Try again to make it from this one."
+    STUCK = (
+        "Making this PDF is taking far longer than it should: the background worker may be stopped or "
+        "overloaded. Try again in a few minutes; if it happens again, tell your administrator."
+    )
+
+    def __init__(self, state: str, message: str = "", *, retry_url: str = ""):
+        self.state = state
+        self.message = message
+        self.retry_url = retry_url
+
+    @classmethod
+    def of(cls, result_id: str | None, *, document, profile: str) -> "RenderProgress":
+        """The progress of the render task `result_id`, queued by `document_download`."""
+        retry_url = reverse("portal:document-download", args=[document.public_id]) + f"?profile={profile}"
+        if not result_id:
+            return cls(cls.FAILED, cls.NOT_QUEUED, retry_url=retry_url)
+        try:
+            result = render_final_pdf.get_result(result_id)
+        except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError):
+            # Pruned, or a task backend that keeps no results.
+            return cls(cls.FAILED, cls.NOT_QUEUED, retry_url=retry_url)
+        if result.status == TaskResultStatus.FAILED:
+            return cls(
+                cls.FAILED, render_failure_message(result.errors[-1] if result.errors else None), retry_url=retry_url
+            )
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            # The caller found no cached PDF for the document as it is now.
+            return cls(cls.FAILED, cls.OUT_OF_DATE, retry_url=retry_url)
+        waited = timezone.now() - result.enqueued_at if result.enqueued_at else timedelta(0)
+        if waited > timedelta(seconds=settings.LASTMILE_QUEUE_STUCK_SECONDS):
+            return cls(cls.STALLED, cls.STUCK, retry_url=retry_url)
+        return cls(cls.WORKING)
+
+
+def render_failure_message(error: TaskError | None) -> str:
+    """What the user is told about a failed render: chosen by the kind of error, never the error's
+    own text, except for a RenderError, whose text is written for users (render_failed.html)."""
+    try:
+        exception_class = error.exception_class if error else None
+    except (ImportError, ValueError):
+        exception_class = None
+    if exception_class is None:
+        return RenderProgress.PROBLEM
+    if issubclass(exception_class, OperationalError | InterfaceError):
+        return RenderProgress.BUSY
+    if issubclass(exception_class, WorkerStoppedError):
+        return RenderProgress.STOPPED
+    if issubclass(exception_class, RenderError):
+        detail = error.traceback.rpartition(f"{error.exception_class_path}: ")[2].strip()
+        return f"The PDF could not be made: {detail} Open the document, check the fields marked in red, and try again."
+    return RenderProgress.PROBLEM

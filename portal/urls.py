@@ -60,6 +60,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/queue", health.healthz_queue, name="healthz-queue"),
     path("", include((portal_urls, "portal"))),
 ]
 

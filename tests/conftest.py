@@ -10,6 +10,8 @@ from .factories.accounts import UserFactory
 from .factories.approvals import make_reviewed_template
 from .factories.brand import make_brand_kit
 from .factories.templates_lib import make_template
+from .locks import lock_database  # noqa: F401 (a fixture: the database locked from another connection)
+from .queue import task_queue  # noqa: F401 (a fixture: tasks wait for the worker, as in production)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -276,12 +276,20 @@ LASTMILE_REVIEW_REMINDER_HOURS = int(env("LASTMILE_REVIEW_REMINDER_HOURS", "48")
 LASTMILE_ALLOW_SELF_REVIEW = env_bool("LASTMILE_ALLOW_SELF_REVIEW", False)
 LASTMILE_DRAFT_WATERMARK = "DRAFT – NOT APPROVED"
 
-# Background work (django-tasks). The database backend needs `manage.py db_worker`.
+# Background work (django-tasks). The database backend needs a worker: `manage.py lastmile_worker`.
 TASKS = {
     "default": {
         "BACKEND": env("LASTMILE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A task that meets a transient database error ("database is locked", a dropped connection) runs
+# again, this many times in all, before it ends failed (accounts/task_retry.py).
+LASTMILE_TASK_ATTEMPTS = max(1, int(env("LASTMILE_TASK_ATTEMPTS", "4")))
+# The longest wait between two tries, of a task or of the worker's loop (waits double from 1 s).
+LASTMILE_RETRY_MAX_DELAY_SECONDS = float(env("LASTMILE_RETRY_MAX_DELAY_SECONDS", "60"))
+# A task waiting longer than this means the worker is down or stuck: a download's "preparing" page
+# stops waiting and says so (and /healthz/queue answers 503 while a task waits this long to start).
+LASTMILE_QUEUE_STUCK_SECONDS = int(env("LASTMILE_QUEUE_STUCK_SECONDS", "300"))
 
 # Rendering
 LASTMILE_RENDER_PAGE_LIMIT = int(env("LASTMILE_RENDER_PAGE_LIMIT", "24"))

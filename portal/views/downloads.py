@@ -20,6 +20,8 @@ from templates_lib.rendering.pages import page_png
 from templates_lib.rendering.profile import Profile
 from templates_lib.services.lifecycle import usable_replacement
 
+from ..presenters import RenderProgress
+
 SESSION_KEY = "render-tasks"
 PNG_WIDTH = 1600
 
@@ -191,13 +193,9 @@ def document_render_status(request, public_id):
     if cached_pdf_name(output.job):
         return render(request, "portal/partials/render_status.html", {"state": "ready", "pdf_url": pdf_url})
     result_id = request.session.get(SESSION_KEY, {}).get(f"{document.public_id}:{profile}")
-    state = "working"
-    if result_id:
-        try:
-            result = render_final_pdf.get_result(result_id)
-            state = {"FAILED": "failed"}.get(str(result.status).split(".")[-1], "working")
-        except Exception:
-            state = "failed"
+    progress = RenderProgress.of(result_id, document=document, profile=profile)
     return render(
-        request, "portal/partials/render_status.html", {"state": state, "pdf_url": pdf_url, "document": document}
+        request,
+        "portal/partials/render_status.html",
+        {"state": progress.state, "progress": progress, "pdf_url": pdf_url, "document": document},
     )
