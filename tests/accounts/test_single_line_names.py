@@ -59,7 +59,7 @@ def test_the_migration_cleans_names_stored_before(db):
     user = UserFactory(first_name="Dana", last_name="Whitfield")
     _store_raw("accounts_organisation", organisation.pk, name="North\nwind", contact_name="Ops\r\n")
     _store_raw("accounts_organisation", clash.pk, name="Acme\nLtd")
-    _store_raw("accounts_user", user.pk, first_name="Da\x00na", last_name="White\u2028field")
+    _store_raw("accounts_user", user.pk, first_name="Da\x07na", last_name="White\u2028field")
 
     import_module("accounts.migrations.0006_clean_stored_names").clean_names(apps, None)
 

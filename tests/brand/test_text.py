@@ -85,7 +85,7 @@ def test_the_migration_cleans_image_titles_and_brand_names_stored_before(db):
     kit = BrandKit.load()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE brand_brandimage SET title = %s WHERE id = %s", ["Hero\r\nshot", image.pk])
-        cursor.execute("UPDATE brand_brandkit SET brand_name = %s WHERE id = %s", ["Example\x00 Corp", kit.pk])
+        cursor.execute("UPDATE brand_brandkit SET brand_name = %s WHERE id = %s", ["Example\x07 Corp", kit.pk])
 
     import_module("brand.migrations.0004_clean_stored_titles").clean_titles(apps, None)
 
