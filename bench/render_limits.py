@@ -9,6 +9,7 @@ at the cap is reported as "> cap" (before the limits, some run for hours).
     .venv/bin/python bench/render_limits.py            # everything
     .venv/bin/python bench/render_limits.py --hostile  # only the hostile values
     .venv/bin/python bench/render_limits.py --normal   # only ordinary editing
+    .venv/bin/python bench/render_limits.py --direct --hostile --normal  # ... and past the bounds
 """
 
 import json
@@ -129,6 +130,55 @@ def normal() -> None:
     print(json.dumps({"render_isolation": _isolation_setting()}))
 
 
+def direct() -> None:
+    """Markup past every input bound, sent straight to the renderer (only code can do that): the
+    render limit stops it, and an ordinary layout started meanwhile is not held up."""
+    import threading
+
+    from brand.services import brand_snapshot
+    from templates_lib.rendering import isolation
+    from templates_lib.rendering.errors import RenderError
+    from templates_lib.rendering.html import render_collateral_html
+    from templates_lib.selectors import templates_for_user
+
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    partner = get_user_model().objects.get(username="partner")
+    template = templates_for_user(partner).order_by("title").first().live_revision.as_object()
+    brand = brand_snapshot()
+    ordinary = render_collateral_html(template=template, values={}, profile="digital", brand=brand)
+    hostile = "<html><body>" + "<p></p>" * 12000 + "</body></html>"
+
+    def lay_out(html: str) -> float:
+        start = time.perf_counter()
+        try:
+            isolation.run("lay_out", html, profile="digital", brand=brand, expected_pages=None, write=False)
+            outcome = "laid out"
+        except RenderError as exc:
+            outcome = str(exc)
+        return time.perf_counter() - start, outcome
+
+    lay_out(ordinary)  # the render processes warm up
+    lay_out(ordinary)
+    found = {}
+    thread = threading.Thread(target=lambda: found.update(hostile=lay_out(hostile)))
+    thread.start()
+    time.sleep(0.5)
+    found["ordinary"] = lay_out(ordinary)
+    thread.join()
+    print("\nStraight to the renderer, past every input bound (12,000 empty paragraphs)")
+    for label in ("hostile", "ordinary"):
+        seconds, outcome = found[label]
+        print(f"  {label:10} {seconds * 1000:8.0f} ms  {outcome[:100]}")
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
 def _isolation_setting() -> str:
     from django.conf import settings
 
@@ -145,6 +195,8 @@ def main() -> None:
         hostile()
     if "--hostile" not in sys.argv:
         normal()
+    if "--direct" in sys.argv or len(sys.argv) == 1:
+        direct()
 
 
 if __name__ == "__main__":

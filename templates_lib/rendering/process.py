@@ -7,9 +7,15 @@ standard library at the top; the engine is imported once Django is ready.
 import logging
 import os
 import resource
+import sys
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
+
+# The project's own packages come first on a render process's path, whatever the calling script put
+# before them (a script's own folder may hold modules named like our apps).
+PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 
 # The engine functions a render process answers (names in templates_lib.rendering.engine).
 CALLS = frozenset({"lay_out", "pdf_page_png", "pdf_page_count"})
@@ -23,6 +29,8 @@ def serve(connection: Connection, memory_bytes: int) -> None:
     "nesting"), or ("error", description)."""
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if sys.path[:1] != [PROJECT_ROOT]:
+        sys.path.insert(0, PROJECT_ROOT)
     import django
 
     django.setup()
