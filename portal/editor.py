@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.utils.text import normalize_newlines
 
 from brand.text import SingleLineFormField
 from templates_lib.field_locks import LockMode
@@ -150,11 +151,12 @@ def editor_fields(
 
 
 def submitted_values(template, data) -> dict[str, Any]:
-    """The editable values as posted (locked and token keys are not even read)."""
+    """The editable values as posted (locked and token keys are not even read). Browsers send line
+    breaks as CRLF; they become LF, as stored, so a redisplayed form finds the chosen variant."""
     values = {}
     for tf in template.editable_fields():
         if tf.key in data:
-            values[tf.key] = CONTROL_CHARS.sub("", data.get(tf.key, ""))
+            values[tf.key] = CONTROL_CHARS.sub("", normalize_newlines(data.get(tf.key, "")))
     return values
 
 

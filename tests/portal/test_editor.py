@@ -1,4 +1,5 @@
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -277,3 +278,18 @@ def test_a_document_name_of_control_characters_only_is_no_name(rep_client, onepa
     assert response.status_code == 422
     assert "Give the document a name." in response.text
     assert not CollateralDocument.objects.filter(owner=rep).exists()
+
+
+def test_a_rejected_save_keeps_a_chosen_variant_with_a_line_break_selected(rep_client, db, brand_kit):
+    template = make_template(
+        title="Two-line eyebrow",
+        fields=changed_fields({"eyebrow": {"variants": "Revenue intelligence\nfor sales\n\nFor partners"}}),
+    )
+
+    response = rep_client.post(
+        reverse("portal:template-personalise", args=[template.public_id]),
+        _form(eyebrow="Revenue intelligence\r\nfor sales", subheadline="x" * 500),
+    )
+
+    assert response.status_code == 422
+    assert re.search(r'<input[^>]*value="Revenue intelligence\nfor sales"[^>]*checked', response.text)
