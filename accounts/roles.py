@@ -47,6 +47,16 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         WAGTAIL_ADMIN_ACCESS,
         ("templates_lib", "view_collateraltemplate"),
         ("templates_lib", "view_collateraldocument"),
+        # Analysts read deals and events; as marketing operations they keep the stage vocabulary
+        # and the connections deals come from.
+        ("deals", "view_deal"),
+        ("deals", "view_deliveryevent"),
+        *[
+            ("deals", f"{action}_{model}")
+            for action in ("add", "change", "view")
+            for model in ("stage", "stagemapping")
+        ],
+        ("deals", "view_connection"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

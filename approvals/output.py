@@ -12,6 +12,7 @@ the document, while its template is in use (`draft_render_job`).
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 
@@ -84,8 +85,11 @@ def approved_content(document: CollateralDocument) -> CollateralDocument:
     return document.at_revision(document.live_revision)
 
 
-def final_output(document: CollateralDocument, *, profile: str) -> FinalOutput:
-    """The one way to final output, for every channel. Raises OutputRefused with the reason."""
+def final_output(document: CollateralDocument, *, profile: str, deal: Any = None) -> FinalOutput:
+    """The one way to final output, for every channel. Raises OutputRefused with the reason.
+
+    `deal` fills the deal tokens (the deals app passes the deal the output is for): token values
+    never need approval, so one approved document can serve several deals."""
     reason = final_output_refusal(document)
     if reason:
         raise OutputRefused(reason)
@@ -95,7 +99,7 @@ def final_output(document: CollateralDocument, *, profile: str) -> FinalOutput:
         content=content,
         revision_id=document.live_revision_id,
         approved_at=document.last_published_at,
-        job=render_job_for_document(content, profile=profile),
+        job=render_job_for_document(content, profile=profile, deal=deal),
     )
 
 
@@ -104,9 +108,9 @@ def draft_output_refusal(document: CollateralDocument) -> str:
     return withdrawal_refusal(document)
 
 
-def draft_render_job(document: CollateralDocument, *, profile: str = Profile.DIGITAL) -> RenderJob:
+def draft_render_job(document: CollateralDocument, *, profile: str = Profile.DIGITAL, deal: Any = None) -> RenderJob:
     """The latest content, watermarked as a draft on every page. Raises OutputRefused."""
     reason = draft_output_refusal(document)
     if reason:
         raise OutputRefused(reason)
-    return render_job_for_document(document, profile=profile, watermark=settings.LASTMILE_DRAFT_WATERMARK)
+    return render_job_for_document(document, profile=profile, watermark=settings.LASTMILE_DRAFT_WATERMARK, deal=deal)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "brand",
     "templates_lib",
     "approvals",
+    "deals",
     "portal",
     "wagtail.contrib.settings",
     "wagtail.embeds",

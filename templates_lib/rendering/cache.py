@@ -94,13 +94,15 @@ def _keyable(value):
     return value
 
 
-def render_job_for_document(document, *, profile: str, watermark: str = "") -> RenderJob:
+def render_job_for_document(document, *, profile: str, watermark: str = "", deal: Any = None) -> RenderJob:
+    """The job that renders `document` as it is (pass the approved content for final output), with
+    deal tokens filled from `deal` (empty without one)."""
     owner = document.owner
     return RenderJob(
         template=document.pinned_template(),
         revision_id=document.template_revision_id,
         values=document.values,
-        token_context=TokenContext(user=owner, organisation=owner.organisation),
+        token_context=TokenContext(user=owner, organisation=owner.organisation, deal=deal),
         profile=profile,
         title=document.title,
         author=owner.get_full_name() or owner.get_username(),
