@@ -21,7 +21,11 @@ def pickable_deal(user: User, deal_public_id: "uuid.UUID | str | None") -> Deal 
     Raises DealNotAvailable for anything else, so a crafted id is refused like a missing one."""
     if deal_public_id in (None, ""):
         return None
-    deal = deals_visible_to(user).filter(public_id=deal_public_id).first()
+    try:
+        public_id = uuid.UUID(str(deal_public_id))
+    except ValueError:
+        raise DealNotAvailable("Pick one of your deals, or “no specific deal”.") from None
+    deal = deals_visible_to(user).filter(public_id=public_id).first()
     if deal is None:
         raise DealNotAvailable("Pick one of your deals, or “no specific deal”.")
     return deal
