@@ -72,3 +72,39 @@ def print_scaling_verdict(runs: list[list[tuple[str, float, int]]], *, target_ms
         print(f"\nquery count grows with the {grows_with}: {', '.join(grown) if grown else 'no'}")
     slow = [label for label, slowest, _ in runs[-1] if slowest >= target_ms]
     print(f"target p95 < {target_ms} ms at the largest size: {'missed by ' + ', '.join(slow) if slow else 'met'}")
+
+
+def start_postgres(name: str, *, port: int = 54360) -> str:
+    """Start a throwaway PostgreSQL server the way `.ci/run` does (Debian's server binaries, run as
+    the postgres user, data in a temporary folder, fsync off) and return its DATABASE_URL. The
+    server is stopped and its folder removed at exit. Needs root, as CI has."""
+    import glob
+    import subprocess
+
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(path.split("/")[-2]))
+    if not binaries:
+        raise SystemExit("PostgreSQL is not installed: apt-get install postgresql (as .ci/run does).")
+    bin_dir = binaries[-1]
+    data = tempfile.mkdtemp(prefix=f"lastmile-bench-pg-{name}-")
+    shutil.chown(data, "postgres", "postgres")
+
+    def as_postgres(*command: str) -> None:
+        subprocess.run(  # noqa: S603 (fixed arguments, no input)
+            ["/usr/sbin/runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL
+        )
+
+    def stop() -> None:
+        subprocess.run(  # noqa: S603 (fixed arguments, no input)
+            ["/usr/sbin/runuser", "-u", "postgres", "--", f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        shutil.rmtree(data, ignore_errors=True)
+
+    as_postgres(f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off -c synchronous_commit=off"
+    as_postgres(f"{bin_dir}/pg_ctl", "-D", data, "-l", f"{data}/server.log", "-w", "-o", options, "start")
+    atexit.register(stop)
+    as_postgres(f"{bin_dir}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lastmile")
+    return f"postgres://postgres@127.0.0.1:{port}/lastmile"
