@@ -5,7 +5,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
-from django.utils.formats import number_format
 
 from accounts.models import User
 from deals.models import Deal, Outcome
@@ -16,7 +15,7 @@ def amount_text(amount: Decimal | None, currency: str) -> str:
     """ "EUR 12,500.00": the exact amount with its currency, or "" without one."""
     if amount is None:
         return ""
-    return f"{currency} {number_format(amount, decimal_pos=2, use_l10n=False, force_grouping=True)}".strip()
+    return f"{currency} {amount:,.2f}".strip()
 
 
 class DealRow:
