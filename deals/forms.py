@@ -34,7 +34,9 @@ class DealForm(forms.Form):
     close_date = forms.DateField(
         label="Close date", required=False, widget=DateInput, help_text="When it was won or lost."
     )
-    region = forms.ModelChoiceField(label="Region", queryset=Region.objects.all(), required=False)
+    region = forms.ModelChoiceField(
+        label="Region", queryset=Region.objects.all(), required=False, empty_label="No region"
+    )
     segment = SingleLineFormField(label="Segment", max_length=120, required=False, help_text="Industry or type.")
 
     def __init__(self, *args, user: User, **kwargs) -> None:
