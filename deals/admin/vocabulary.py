@@ -2,13 +2,15 @@
 connection's mapping of source stage labels or ids to it, and the deals themselves (read-only
 apart from resolving an owner the source named by email only)."""
 
-from django.db.models import Q
+from django.contrib import messages
+from django.db.models import ProtectedError, Q
+from django.shortcuts import redirect
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
-from wagtail.admin.views.generic.models import EditView
+from wagtail.admin.views.generic.models import DeleteView, EditView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -21,8 +23,29 @@ from ..selectors import manages_every_deal
 from ..services.deals import DealAccessError, DealError, deal_owner_resolve
 
 
+class ProtectedDeleteView(DeleteView):
+    """Stages and connections that deals (or their events) still point at are kept: deleting one
+    says why instead of failing."""
+
+    def form_valid(self, form):
+        if self.usage and self.usage.is_protected:
+            return self._kept(self.usage.count())
+        try:
+            return super().form_valid(form)
+        except ProtectedError as exc:
+            return self._kept(len(exc.protected_objects))
+
+    def _kept(self, count: int):
+        plural = "s" if count != 1 else ""
+        messages.error(
+            self.request, f"“{self.object}” was kept: {count} deal{plural} or stage mapping{plural} still point at it."
+        )
+        return redirect(self.index_url_name)
+
+
 class StageViewSet(ModelViewSet):
     model = Stage
+    delete_view_class = ProtectedDeleteView
     icon = "list-ol"
     menu_label = "Stages"
     list_display = ["name", "sort_order", "category", "is_qualified"]
@@ -39,6 +62,7 @@ class ConnectionViewSet(ModelViewSet):
     """A connection with its stage mappings inline: what this source calls each company stage."""
 
     model = Connection
+    delete_view_class = ProtectedDeleteView
     icon = "link"
     menu_label = "Connections"
     list_display = ["name", "kind", "organisation"]

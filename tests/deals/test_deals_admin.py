@@ -8,7 +8,7 @@ from deals.models import Connection, Deal, Outcome, Source, Stage, StageMapping
 
 from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
 from ..factories.deals import ConnectionFactory, DealFactory, company_stages, map_stage
-from ..refusals import assert_admin_refused
+from ..refusals import assert_admin_refused, messages_of
 
 
 @pytest.fixture
@@ -192,3 +192,41 @@ def test_nobody_adds_or_erases_deals_in_admin(admin_client, admin_user, route):
 
     assert_admin_refused(response, admin_user)
     assert Deal.objects.filter(pk=deal.pk).exists()
+
+
+def test_deleting_a_stage_in_use_is_refused_without_an_error_page(admin_client):
+    stage = company_stages()["proposal"]
+    DealFactory(stage=stage)
+
+    response = admin_client.post(reverse("stage:delete", args=[stage.pk]))
+
+    assert response.status_code == 302
+    assert any("was kept: 1 deal or stage mapping still point" in m for m in messages_of(response))
+    assert Stage.objects.filter(pk=stage.pk).exists()
+
+
+def test_deleting_a_connection_with_deals_is_refused_without_an_error_page(admin_client):
+    connection = ConnectionFactory()
+    DealFactory(connection=connection, external_id="1", source=Source.CSV)
+
+    response = admin_client.post(reverse("connection:delete", args=[connection.pk]))
+
+    assert response.status_code == 302
+    assert any("was kept" in m for m in messages_of(response))
+    assert Connection.objects.filter(pk=connection.pk).exists()
+
+
+def test_markup_in_a_deal_is_text_in_admin(admin_client):
+    markup = '<img src=http://evil/x>"><script>alert(1)</script>'
+    deal = DealFactory(name=markup, account_name=markup, owner=None, unresolved_owner="x@y.example")
+
+    pages = [
+        admin_client.get(reverse("deal:index")).content.decode(),
+        admin_client.get(reverse("deal:inspect", args=[deal.pk])).content.decode(),
+        admin_client.get(reverse("deal:edit", args=[deal.pk])).content.decode(),
+    ]
+
+    for page in pages:
+        assert "<img src=http://evil" not in page
+        assert "<script>alert(1)" not in page
+        assert "&lt;img src=http://evil/x&gt;" in page
