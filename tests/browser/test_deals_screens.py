@@ -63,3 +63,37 @@ def test_rep_creates_a_deal_sees_it_listed_and_opens_it(rep, live_server, browse
     assert "NOK 48,000.50" in page.inner_text("main")
     assert "Proposal" in page.inner_text("main")
     assert Deal.objects.get().owner == rep
+
+
+def test_rep_picks_a_deal_in_the_editor_and_the_preview_names_its_account(rep, live_server, browser_page):
+    from ..factories.brand import make_brand_kit
+    from ..factories.deals import DealFactory
+    from ..factories.templates_lib import changed_fields, make_template
+
+    make_brand_kit()
+    template = make_template(
+        title="Deal one-pager", fields=changed_fields({"cta_heading": {"token_source": "deal.account_name"}})
+    )
+    DealFactory(owner=rep, name="Kestrel pilot", account_name="Kestrel Foods Ltd")
+    page = browser_page
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.goto(live_server.url + "/sign-in/")
+    page.fill("#id_username", "deal-rep")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/library/")
+
+    page.goto(f"{live_server.url}/templates/{template.public_id}/personalise/")
+    page.wait_for_selector("#preview iframe")
+    page.select_option("#id_deal", label="Kestrel pilot · Kestrel Foods Ltd")
+    page.wait_for_function(
+        "() => document.querySelector('#preview iframe')?.contentDocument?.body?.textContent.includes('Kestrel Foods')"
+    )
+    page.screenshot(path=str(SHOTS / "editor-for-deal.png"))
+    page.fill("#id_title", "Kestrel one-pager")
+    page.click("button:has-text('Save')")
+    page.wait_for_selector("text=Saved “Kestrel one-pager”.")
+
+    assert page.locator("#id_deal option:checked").inner_text() == "Kestrel pilot · Kestrel Foods Ltd"
+    assert [p for p in problems if "Content Security Policy" in p] == []
