@@ -139,6 +139,13 @@ def _owner_label(deal: Deal) -> str:
 class DealOwnerResolveView(EditView):
     """The deal's edit view resolves its owner, through the service, and nothing else."""
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.unresolved_owner:
+            messages.info(request, f"“{self.object}” has a known owner: there is nothing to resolve.")
+            return redirect(self.get_inspect_url())
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
         try:
             self.object = deal_owner_resolve(deal=self.object, owner=form.cleaned_data["owner"], by=self.request.user)

@@ -230,3 +230,12 @@ def test_markup_in_a_deal_is_text_in_admin(admin_client):
         assert "<img src=http://evil" not in page
         assert "<script>alert(1)" not in page
         assert "&lt;img src=http://evil/x&gt;" in page
+
+
+def test_a_deal_with_a_known_owner_has_nothing_to_resolve(admin_client):
+    deal = DealFactory()
+
+    response = admin_client.get(reverse("deal:edit", args=[deal.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("deal:inspect", args=[deal.pk])

@@ -236,3 +236,33 @@ def test_unknown_deal_is_a_404(rep_client):
     response = rep_client.get(reverse("portal:deal-detail", args=[uuid.uuid4()]))
 
     assert response.status_code == 404
+
+
+def test_partner_manager_gives_a_new_deal_to_a_member_of_their_organisation(client, manager, partner_user):
+    client.force_login(manager)
+
+    response = client.post(reverse("portal:deal-create"), _form(owner=str(partner_user.pk)))
+
+    deal = Deal.objects.get()
+    assert response.status_code == 302
+    assert (deal.owner, deal.organisation) == (partner_user, manager.organisation)
+
+
+def test_partner_manager_cannot_give_a_deal_outside_their_organisation(client, manager):
+    client.force_login(manager)
+
+    response = client.post(reverse("portal:deal-create"), _form(owner=str(UserFactory().pk)))
+
+    assert response.status_code == 422
+    assert not Deal.objects.exists()
+
+
+def test_the_edit_page_of_a_source_deal_is_read_only(rep_client, rep):
+    deal = DealFactory(owner=rep, source=Source.HUBSPOT, connection=ConnectionFactory(), external_id="77")
+
+    response = rep_client.get(reverse("portal:deal-edit", args=[deal.public_id]))
+
+    assert response.status_code == 200
+    assert b"<fieldset disabled>" in response.content
+    assert b"Save deal" not in response.content
+    assert b"HubSpot, which owns its fields" in response.content
