@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
 from brand.text import SingleLineCharField
 
 from .currencies import currency_problem
@@ -35,7 +38,7 @@ class Outcome(models.TextChoices):
     LOST = "lost", "Lost"
 
 
-class Connection(models.Model):
+class Connection(ClusterableModel):
     """Where deals with external ids come from: one CRM account, or one stream of CSV imports.
 
     External ids are unique per connection, so a Salesforce report imported as CSV and a later
@@ -87,7 +90,7 @@ class Stage(models.Model):
 class StageMapping(models.Model):
     """What one connection calls a stage (its label or its id), and which company stage that is."""
 
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="stage_mappings")
+    connection = ParentalKey(Connection, on_delete=models.CASCADE, related_name="stage_mappings")
     value = models.CharField(max_length=255, help_text="The stage label or id exactly as the source sends it.")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="mappings")
 

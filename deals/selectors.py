@@ -45,11 +45,11 @@ def deals_visible_to(user: User, *, include_deleted: bool = False) -> QuerySet[D
     return deals.filter(owner=user)
 
 
-def deals_editable_by(user: User) -> QuerySet[Deal]:
+def deals_editable_by(user: User, *, include_deleted: bool = False) -> QuerySet[Deal]:
     """Deals whose portal-owned fields `user` may change: their own, their organisation's for a
     partner manager, every one with the manage permission. Analysts only read. Fields that came
     from a CRM or an import stay read-only whoever edits (`Deal.is_from_source`)."""
-    visible = deals_visible_to(user)
+    visible = deals_visible_to(user, include_deleted=include_deleted)
     if user.organisation_id is not None and is_partner_manager(user):
         return visible
     if manages_every_deal(user):

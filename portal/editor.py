@@ -9,6 +9,7 @@ from django import forms
 from django.utils.text import normalize_newlines
 
 from brand.text import SingleLineFormField
+from deals.selectors import deals_for_picker
 from templates_lib.field_locks import LockMode
 from templates_lib.layouts import SlotType
 from templates_lib.rendering.html import resolve_values
@@ -114,11 +115,12 @@ def editor_fields(
     errors: dict[str, list[str]] | None = None,
     raw: dict | None = None,
     with_images: bool = True,
+    deal=None,
 ) -> list[EditorField]:
     """Every field in template order, with the value the editor shows: the typed value when there
     is one (`raw`, so nothing typed is lost on an error), else the stored value, else the default."""
     errors = errors or {}
-    resolved = resolve_values(template=template, values=values, token_context=TokenContext(user=user))
+    resolved = resolve_values(template=template, values=values, token_context=TokenContext(user=user, deal=deal))
     result = []
     layout = template.layout_spec
     for tf in template.field_list():
@@ -176,3 +178,30 @@ def preview_values(template, submitted: dict, result: CleanResult) -> dict:
         elif tf.key not in values:
             values[tf.key] = default_value(tf)
     return values
+
+
+DEAL_PICKER_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class DealOption:
+    public_id: str
+    label: str
+    is_selected: bool
+
+
+def deal_options(user, selected) -> list[DealOption]:
+    """The editor's "For deal" choices: the user's open deals (and the chosen one, even if it has
+    closed since), labelled by name and account."""
+    deals = list(deals_for_picker(user)[:DEAL_PICKER_LIMIT])
+    if selected is not None and selected.pk not in {deal.pk for deal in deals}:
+        deals.insert(0, selected)
+    selected_pk = selected.pk if selected is not None else None
+    return [
+        DealOption(
+            str(deal.public_id),
+            f"{deal.name} · {deal.account_name}" if deal.account_name else deal.name,
+            deal.pk == selected_pk,
+        )
+        for deal in deals
+    ]

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team, uploads
+from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
 
 portal_urls = [
@@ -42,6 +43,13 @@ portal_urls = [
     path("documents/<uuid:public_id>/draft-page-1.png", downloads.document_draft_png, name="document-draft-png"),
     path("documents/<uuid:public_id>/submit/", approvals.document_submit_view, name="document-submit"),
     path("documents/<uuid:public_id>/withdraw/", approvals.document_withdraw_view, name="document-withdraw"),
+    # Deals typed and read in the portal (deals/import/… is the CSV import's).
+    path("deals/", deal_views.deal_list, name="deals"),
+    path("deals/new/", deal_views.deal_create, name="deal-create"),
+    path("deals/<uuid:public_id>/", deal_views.deal_detail, name="deal-detail"),
+    path("deals/<uuid:public_id>/edit/", deal_views.deal_edit, name="deal-edit"),
+    path("deals/<uuid:public_id>/delete/", deal_views.deal_delete, name="deal-delete"),
+    path("deals/<uuid:public_id>/restore/", deal_views.deal_restore, name="deal-restore"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),

@@ -26,6 +26,7 @@ from templates_lib.services.audience import template_share
 from templates_lib.services.publishing import template_publish
 
 from . import images
+from .deals import load_deals
 from .templates_data import DEMO_TEMPLATES
 
 DEMO_PASSWORD = "lastmile-demo"  # noqa: S105 - printed to the person running the demo
@@ -332,4 +333,5 @@ def load_demo() -> dict[str, object]:
     users = load_users(assets, organisations)
     templates = load_templates(assets, publisher=users["brand"], organisations=organisations)
     load_documents(users, templates)
+    load_deals(users, organisations)
     return {"users": users, "templates": templates}

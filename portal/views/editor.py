@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from approvals.selectors import documents_visible_to
 from approvals.services import document_save
+from deals.services.choices import DealNotAvailable, pickable_deal, remember_deal_choice, remembered_deal
 from templates_lib.rendering.html import render_collateral_html
 from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
@@ -24,11 +25,12 @@ from templates_lib.services.documents import (
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
-from ..editor import UPLOAD_SUFFIX, TitleForm, editor_fields, preview_values, submitted_values
+from ..editor import UPLOAD_SUFFIX, TitleForm, deal_options, editor_fields, preview_values, submitted_values
 from ..presenters import DocumentApproval, after_save_message, editor_field_rows
 
 STATUS_UNPROCESSABLE = 422
 STATUS_CONFLICT = 409
+DEAL_FIELD = "deal"
 
 
 def _render_editor(
@@ -43,11 +45,12 @@ def _render_editor(
     title="",
     status=200,
     frozen_conflict: str = "",
+    deal=None,
 ):
     """`frozen_conflict`: why a save was refused because the document is in review; the form
     stays editable with what was typed, and offers to withdraw and save."""
     approval = DocumentApproval(document) if document is not None else None
-    fields = editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw)
+    fields = editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw, deal=deal)
     is_frozen = bool(approval and approval.is_frozen and not frozen_conflict)
     context = {
         "nav": "documents" if document else "library",
@@ -57,7 +60,8 @@ def _render_editor(
         "approval": approval,
         "is_frozen": is_frozen,
         "frozen_conflict": frozen_conflict,
-        "frozen_preview_html": _frozen_preview(document, pinned) if is_frozen else "",
+        "frozen_preview_html": _frozen_preview(document, pinned, deal) if is_frozen else "",
+        "deal_options": deal_options(request.user, deal),
         "fields": fields,
         "field_rows": editor_field_rows(fields, approval),
         "title": title,
@@ -67,12 +71,12 @@ def _render_editor(
     return render(request, "portal/pages/editor.html", context, status=status)
 
 
-def _frozen_preview(document, pinned) -> str:
+def _frozen_preview(document, pinned, deal=None) -> str:
     """While the document is in review the form is read-only, so the preview is the saved content."""
     return render_collateral_html(
         template=pinned,
         values=document.values,
-        token_context=TokenContext(user=document.owner, organisation=document.owner.organisation),
+        token_context=TokenContext(user=document.owner, organisation=document.owner.organisation, deal=deal),
         profile=Profile.DIGITAL,
         for_browser=True,
         mark_locked=True,
@@ -89,11 +93,23 @@ def _uploads(request, pinned) -> dict:
     }
 
 
+def _posted_deal(request):
+    """The deal chosen in the editor: None for "no specific deal"; DealNotAvailable for an id the
+    user may not pick, exactly as for one that does not exist."""
+    return pickable_deal(request.user, request.POST.get(DEAL_FIELD, ""))
+
+
 def _save(request, *, template, pinned, document=None):
     raw = submitted_values(pinned, request.POST)
     title = request.POST.get("title", "")
     title_form = TitleForm(request.POST)
+    deal = remembered_deal(document, request.user) if document is not None else None
     try:
+        if DEAL_FIELD in request.POST:
+            try:
+                deal = _posted_deal(request)
+            except DealNotAvailable as exc:
+                raise DocumentValuesError({DEAL_FIELD: [str(exc)]}) from None
         if not title_form.is_valid():
             raise DocumentValuesError({"title": title_form.errors["title"]})
         result = document_save(
@@ -118,8 +134,11 @@ def _save(request, *, template, pinned, document=None):
             title=title,
             status=STATUS_CONFLICT,
             frozen_conflict=str(exc),
+            deal=deal,
         )
     else:
+        if DEAL_FIELD in request.POST:
+            remember_deal_choice(result.document, deal, user=request.user)
         if result.withdrawn:
             messages.info(request, "Withdrawn from review.")
         level, text = after_save_message(result.document, created=result.created, changed=result.changed)
@@ -135,6 +154,7 @@ def _save(request, *, template, pinned, document=None):
         document=document,
         title=title,
         status=STATUS_UNPROCESSABLE,
+        deal=deal,
     )
 
 
@@ -165,6 +185,7 @@ def document_edit(request, public_id):
         values=document.values,
         document=document,
         title=document.title,
+        deal=remembered_deal(document, request.user),
     )
 
 
@@ -186,13 +207,23 @@ def _document_read_only(request, public_id):
 
 
 def _preview(request, pinned, *, check_fit: bool):
+    try:
+        deal = _posted_deal(request)
+    except DealNotAvailable:
+        raise Http404 from None
     submitted = submitted_values(pinned, request.POST)
-    token_context = TokenContext(user=request.user)
+    token_context = TokenContext(user=request.user, deal=deal)
     result = document_values_clean(
         template=pinned, submitted=submitted, token_context=token_context, check_fit=check_fit
     )
     fields = editor_fields(
-        template=pinned, values=result.values, user=request.user, errors=result.errors, raw=submitted, with_images=False
+        template=pinned,
+        values=result.values,
+        user=request.user,
+        errors=result.errors,
+        raw=submitted,
+        with_images=False,
+        deal=deal,
     )
     if check_fit:
         return HttpResponse(render_to_string("portal/partials/fit_errors.html", {"fields": fields}))

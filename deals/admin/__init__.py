@@ -1,0 +1,1 @@
+"""Deals in Wagtail admin: each part registers its own viewsets and views from a module here."""
