@@ -86,8 +86,8 @@ def _output(link: ShareLink):
     return final_output(link.document, profile=Profile.DIGITAL, deal=link.deal)
 
 
-@require_GET
 @_public
+@require_GET
 def share_link_page(request, token):
     """The prospect's page: every page of the final document as an image. This HTML view is the
     one open that is recorded (page images are not): one event per open, before it is shown."""
@@ -121,8 +121,8 @@ def share_link_page(request, token):
     return render(request, "portal/share/page.html", context)
 
 
-@require_GET
 @_public
+@require_GET
 def share_link_page_image(request, token, page):
     """One page image of a working link, from the render cache. Not an open of its own."""
     link, refused = _working_link(request, token)
@@ -137,8 +137,8 @@ def share_link_page_image(request, token, page):
     return HttpResponse(png, content_type="image/png")
 
 
-@require_GET
 @_public
+@require_GET
 def share_link_download(request, token):
     """The final PDF, for a link that allows downloads (a view-only link: the neutral 404)."""
     link, refused = _working_link(request, token)

@@ -342,6 +342,26 @@ def test_a_document_that_needs_approval_offers_no_form(rep_client, rep, brand_ki
     assert 'name="recipient_name"' not in response.content.decode()
 
 
+def test_a_crafted_post_for_a_document_needing_approval_is_refused_with_the_reason(rep_client, rep, brand_kit):
+    from ..factories.approvals import document_needing_approval, make_reviewed_template
+
+    document = document_needing_approval(make_reviewed_template(), rep)
+
+    response = rep_client.post(_links_url(document), {"recipient_name": "Pat", "expires_in_days": "5"})
+
+    assert response.status_code == 400
+    assert "needs approval" in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+def test_a_post_to_a_share_page_is_refused_with_the_privacy_headers(client, shared):
+    response = client.post(_page(shared.token))
+
+    assert response.status_code == 405
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert not _events().exists()
+
+
 def test_links_of_another_owner_cannot_be_revoked(client, approved_document, shared):
     from ..factories.accounts import UserFactory
 
