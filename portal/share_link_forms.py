@@ -14,7 +14,7 @@ from deals.services.share_links import max_expiry_days
 
 class ShareLinkForm(forms.Form):
     recipient_name = forms.CharField(label="Recipient's name", max_length=200)
-    recipient_email = forms.EmailField(label="Recipient's email (optional)", required=False)
+    recipient_email = forms.EmailField(label="Recipient's email (optional)", required=False, max_length=254)
     deal = forms.CharField(label="Deal", required=False)
     expires_in_days = forms.IntegerField(label="Works for (days)", min_value=1)
     allow_download = forms.BooleanField(label="Allow downloading the PDF", required=False)

@@ -122,6 +122,8 @@ def share_link_create(
     recipient_email = (recipient_email or "").strip()
     if recipient_email:
         try:
+            if len(recipient_email) > ShareLink._meta.get_field("recipient_email").max_length:
+                raise ValidationError("too long")
             validate_email(recipient_email)
         except ValidationError:
             errors["recipient_email"] = ["Enter a valid email address, or leave it empty."]

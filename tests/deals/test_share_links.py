@@ -77,9 +77,10 @@ def test_a_link_without_a_recipient_name_is_refused(approved_document, rep):
     assert not ShareLink.objects.exists()
 
 
-def test_an_invalid_email_is_refused(approved_document, rep):
+@pytest.mark.parametrize("email", ["not an email", "a" * 250 + "@example.com"], ids=["malformed", "too-long"])
+def test_an_invalid_email_is_refused(approved_document, rep, email):
     with pytest.raises(ShareLinkError) as refused:
-        make_share_link(approved_document, rep, recipient_email="not an email")
+        make_share_link(approved_document, rep, recipient_email=email)
 
     assert "recipient_email" in refused.value.errors
     assert not ShareLink.objects.exists()

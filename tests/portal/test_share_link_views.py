@@ -273,6 +273,28 @@ def test_a_refused_form_keeps_what_was_typed(rep_client, approved_document, sett
     assert not ShareLink.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"recipient_name": "x" * 201, "expires_in_days": "5"},
+        {"recipient_name": "Pat", "recipient_email": "a" * 250 + "@example.com", "expires_in_days": "5"},
+        {"recipient_name": "Pat", "expires_in_days": "9" * 40},
+        {"recipient_name": "Pat", "expires_in_days": "-1"},
+        {"recipient_name": "Pat", "expires_in_days": "soon"},
+        {"recipient_name": "Pat\x00", "expires_in_days": "5"},
+        {"recipient_name": "Pat", "expires_in_days": "5", "deal": "' OR 1=1 --"},
+        {},
+    ],
+    ids=["long-name", "long-email", "huge-expiry", "negative-expiry", "words-expiry", "nul", "sql-deal", "empty"],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_made(rep_client, approved_document, data):
+    response = rep_client.post(_links_url(approved_document), data)
+
+    assert response.status_code == 400
+    assert 'class="field__errors"><p>' in response.content.decode() or "alert--error" in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
 def test_someone_elses_deal_is_refused_in_the_form(rep_client, approved_document):
     others = DealFactory()
 
