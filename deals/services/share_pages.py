@@ -12,20 +12,26 @@ PAGE_WIDTH = 1200
 PAGES_VERSION = "1"
 
 
+def final_pdf_stored(output: FinalOutput) -> tuple[str, bytes]:
+    """The final PDF's storage name and bytes (rendered first if needed). Raises RenderError."""
+    name = render_pdf_cached(output.job)
+    with open_cached_pdf(name) as handle:
+        return name, handle.read()
+
+
 def final_pdf(output: FinalOutput) -> bytes:
-    """The final PDF's bytes (rendered first if needed). Raises RenderError."""
-    with open_cached_pdf(render_pdf_cached(output.job)) as handle:
-        return handle.read()
+    return final_pdf_stored(output)[1]
 
 
-def _beside_pdf(output: FinalOutput, suffix: str) -> str:
-    return output.job.storage_name.removesuffix(".pdf") + f"-share{PAGES_VERSION}{suffix}"
+def _beside_pdf(pdf_name: str, suffix: str) -> str:
+    return pdf_name.removesuffix(".pdf") + f"-share{PAGES_VERSION}{suffix}"
 
 
-def pages_in(output: FinalOutput, pdf: bytes | None = None) -> int:
-    """How many pages the final PDF has (counted once, then read from the cache)."""
+def pages_in(output: FinalOutput, pdf: bytes | None = None, *, pdf_name: str = "") -> int:
+    """How many pages the final PDF has (counted once, then read from the cache). Pass the PDF
+    and its storage name when they are at hand: the render key is then not worked out again."""
     storage = renders_storage()
-    name = _beside_pdf(output, ".pages")
+    name = _beside_pdf(pdf_name or output.job.storage_name, ".pages")
     if storage.exists(name):
         with storage.open(name, "rb") as handle:
             return int(handle.read())
@@ -40,7 +46,7 @@ def page_image(output: FinalOutput, *, page: int, width: int = PAGE_WIDTH) -> by
     if page < 1:
         raise IndexError(page)
     storage = renders_storage()
-    name = _beside_pdf(output, f"-p{page}-w{width}.png")
+    name = _beside_pdf(output.job.storage_name, f"-p{page}-w{width}.png")
     if storage.exists(name):
         with storage.open(name, "rb") as handle:
             return handle.read()

@@ -8,15 +8,18 @@ for its PDF, a page that does not exist), gets the one neutral 404, byte for byt
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.links import absolute_url
 from approvals.output import OutputRefused, final_output
+from brand.services import BrandSnapshot, brand_snapshot
 from deals.models import Channel, ShareLink
 from deals.services.events import DeliveryNotRecorded
 from deals.services.share_links import (
@@ -28,7 +31,7 @@ from deals.services.share_links import (
     share_link_revoke,
     share_link_set_notifications,
 )
-from deals.services.share_pages import final_pdf, page_image, pages_in
+from deals.services.share_pages import final_pdf_stored, page_image, pages_in
 from deals.services.share_throttle import share_open_allowed, share_request_allowed
 from templates_lib.rendering.errors import RenderError
 from templates_lib.rendering.profile import Profile
@@ -58,18 +61,28 @@ def _public(view):
     return wrapped
 
 
+def _standalone(template: str, context: dict | None = None, *, brand: BrandSnapshot | None = None, status: int = 200):
+    """A public page in the brand's look, rendered without the portal's context processors: it
+    depends on nothing about the request, so every refusal is byte for byte the same, and the
+    brand kit already read for the render is not read again."""
+    brand = brand or brand_snapshot()
+    logo_url = f"{settings.MEDIA_URL}{brand.primary_logo.file_name}" if brand.primary_logo else ""
+    context = {**(context or {}), "portal_brand": brand, "portal_logo_url": logo_url}
+    return HttpResponse(render_to_string(template, context), status=status)
+
+
 def _not_found(request):
-    return render(request, "portal/share/unavailable.html", status=404)
+    return _standalone("portal/share/unavailable.html", status=404)
 
 
 def _too_many(request):
-    response = render(request, "portal/share/too_many.html", status=STATUS_TOO_MANY)
+    response = _standalone("portal/share/too_many.html", status=STATUS_TOO_MANY)
     response["Retry-After"] = "600"
     return response
 
 
 def _cannot_serve(request):
-    return render(request, "portal/share/cannot_serve.html", status=STATUS_UNAVAILABLE)
+    return _standalone("portal/share/cannot_serve.html", status=STATUS_UNAVAILABLE)
 
 
 def _working_link(request, token):
@@ -98,8 +111,8 @@ def share_link_page(request, token):
         return _too_many(request)
     try:
         output = _output(link)
-        pdf = final_pdf(output)
-        pages = pages_in(output, pdf)
+        pdf_name, pdf = final_pdf_stored(output)
+        pages = pages_in(output, pdf, pdf_name=pdf_name)
         share_link_opened(
             link=link,
             output=output,
@@ -118,7 +131,7 @@ def share_link_page(request, token):
         "pages": range(1, pages + 1),
         "sender": link.created_by.get_full_name() or link.created_by.get_username(),
     }
-    return render(request, "portal/share/page.html", context)
+    return _standalone("portal/share/page.html", context, brand=output.job.brand)
 
 
 @_public
@@ -150,13 +163,13 @@ def share_link_download(request, token):
         return _too_many(request)
     try:
         output = _output(link)
-        pdf = final_pdf(output)
+        pdf_name, pdf = final_pdf_stored(output)
         share_link_opened(
             link=link,
             output=output,
             channel=Channel.SHARE_DOWNLOAD,
             delivered=pdf,
-            pages_seen=list(range(1, pages_in(output, pdf) + 1)),
+            pages_seen=list(range(1, pages_in(output, pdf, pdf_name=pdf_name) + 1)),
         )
     except OutputRefused:
         return _not_found(request)
