@@ -26,3 +26,13 @@ def team_page() -> str:
 
 def invitation_page(token: str) -> str:
     return reverse("portal:invitation-accept", args=[token])
+
+
+def share_link_page(token: str) -> str:
+    """The page a prospect opens from a share link (no sign-in)."""
+    return reverse("portal:share-link", args=[token])
+
+
+def document_share_links_page(public_id: UUID) -> str:
+    """The owner's list of a document's share links, with their opens."""
+    return reverse("portal:document-share-links", args=[public_id])

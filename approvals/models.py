@@ -164,6 +164,8 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Waiting for review")
     LOGO = "logo", _("Logo decision")
     IMAGE = "image", _("Image decision")
+    SHARE_OPENED = "share_opened", _("Share link opened")
+    SHARE_SUMMARY = "share_summary", _("Share link opens")
 
 
 class Notification(models.Model):

@@ -244,6 +244,9 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     first_opened_at = models.DateTimeField(null=True, blank=True)
+    opens_summarised_until = models.DateTimeField(
+        null=True, blank=True, help_text="Opens up to this time are in a summary sent to the owner."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team, uploads
 from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
+from .views import share_links as share_link_views
 
 portal_urls = [
     path("", library.home, name="home"),
@@ -50,6 +51,21 @@ portal_urls = [
     path("deals/<uuid:public_id>/edit/", deal_views.deal_edit, name="deal-edit"),
     path("deals/<uuid:public_id>/delete/", deal_views.deal_delete, name="deal-delete"),
     path("deals/<uuid:public_id>/restore/", deal_views.deal_restore, name="deal-restore"),
+    # Share links: the owner's pages, and the public pages a prospect opens without signing in.
+    path("documents/<uuid:public_id>/share-links/", share_link_views.document_share_links, name="document-share-links"),
+    path(
+        "documents/<uuid:public_id>/share-links/<uuid:link_id>/revoke/",
+        share_link_views.document_share_link_revoke,
+        name="document-share-link-revoke",
+    ),
+    path(
+        "documents/<uuid:public_id>/share-links/<uuid:link_id>/notifications/",
+        share_link_views.document_share_link_notifications,
+        name="document-share-link-notifications",
+    ),
+    path("s/<str:token>/", share_link_views.share_link_page, name="share-link"),
+    path("s/<str:token>/pages/<int:page>.png", share_link_views.share_link_page_image, name="share-link-page-image"),
+    path("s/<str:token>/download/", share_link_views.share_link_download, name="share-link-download"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
