@@ -67,8 +67,14 @@ class RowContext:
         return self.header[index] if index is not None and index < len(self.header) else FIELDS[name]
 
 
+_MAX_LENGTHS = {
+    name: Deal._meta.get_field(name).max_length
+    for name in ("external_id", *TEXT_FIELDS, "contact_email", "source_stage", "unresolved_owner")
+}
+
+
 def _max_length(name: str) -> int:
-    return Deal._meta.get_field(name).max_length
+    return _MAX_LENGTHS[name]
 
 
 def row_values(line: int, cells: Sequence[str], context: RowContext) -> tuple[str, dict] | list[RowError]:
