@@ -37,7 +37,7 @@ _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 def write_salesforce_report(path: Path, rows: int, *, seed: int = 12) -> None:
     """A Salesforce "Export details" CSV of `rows` opportunities, footer included."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(HEADER)
         for n in range(rows):

@@ -531,19 +531,21 @@ def _insert_leaving_conflicts(rows: list[dict]) -> None:
     import's hot path, bench/deals_import.py). Text arrives single-lined from the row check;
     dates, decimals and uuids are prepared by their fields; other fields take their defaults."""
     db = transaction.get_connection()
-    fields = [field for field in Deal._meta.concrete_fields if not field.primary_key]
+    fields = [model_field for model_field in Deal._meta.concrete_fields if not model_field.primary_key]
     quote = db.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Deal._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+    # Only table and column names from the model are formatted in; every value is a parameter.
+    sql = (  # noqa: S608
+        f"INSERT INTO {quote(Deal._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
     )
-    plain = [isinstance(field, _PASSED_AS_IS) for field in fields]
+    plain = [isinstance(f, _PASSED_AS_IS) for f in fields]
     params = []
     for row in rows:
         values = []
-        for field, is_plain in zip(fields, plain, strict=True):
-            value = row[field.attname] if field.attname in row else field.get_default()
-            values.append(value if is_plain or value is None else field.get_db_prep_save(value, db))
+        for model_field, is_plain in zip(fields, plain, strict=True):
+            name = model_field.attname
+            value = row[name] if name in row else model_field.get_default()
+            values.append(value if is_plain or value is None else model_field.get_db_prep_save(value, db))
         params.append(values)
     with db.cursor() as cursor:
         cursor.executemany(sql, params)
