@@ -534,10 +534,9 @@ def _insert_leaving_conflicts(rows: list[dict]) -> None:
     fields = [model_field for model_field in Deal._meta.concrete_fields if not model_field.primary_key]
     quote = db.ops.quote_name
     # Only table and column names from the model are formatted in; every value is a parameter.
-    sql = (  # noqa: S608
-        f"INSERT INTO {quote(Deal._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
-    )
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(Deal._meta.db_table)} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"  # noqa: S608
     plain = [isinstance(f, _PASSED_AS_IS) for f in fields]
     params = []
     for row in rows:
