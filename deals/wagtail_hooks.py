@@ -1,1 +1,3 @@
 """Deals in Wagtail admin. Each part registers its own viewsets and views from deals/admin/."""
+
+from .admin import imports as _imports_admin  # noqa: F401 (deal CSV imports, ADR 13)
