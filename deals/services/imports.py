@@ -11,6 +11,7 @@ Large files are read by the task worker (deals/tasks.py); small ones within the 
 import functools
 import itertools
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from django_tasks import task
 
 from accounts.models import Organisation, User
 from accounts.roles import is_partner_manager
+from accounts.task_retry import backoff_delay, is_transient_database_error
 
 from ..currencies import currency_problem
 from ..import_selectors import deal_imports_visible_to, imports_for_everyone
@@ -45,6 +47,7 @@ CHUNK_ROWS = 2000
 FORMAT_SAMPLE_ROWS = 2000
 LISTED_ERRORS = 500
 LISTED_UNMAPPED_STAGES = 100
+COMMIT_ATTEMPTS = 3
 
 
 class DealImportError(Exception):
@@ -497,6 +500,19 @@ class _RefusedRowsError(Exception):
 def deal_import_commit_run(deal_import: DealImport) -> DealImport:
     """The commit itself (inline or in the worker). The file is read and every row checked again,
     since stages, owners or deals may have changed since the preview; in one transaction."""
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            return _commit_once(deal_import)
+        except DatabaseError as error:
+            # Two imports writing the same deals can deadlock on PostgreSQL: the database rolls
+            # one back, and that one simply runs again (it then finds the other's deals).
+            if attempt == COMMIT_ATTEMPTS or not is_transient_database_error(error):
+                raise
+            time.sleep(backoff_delay(attempt, cap=2))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _commit_once(deal_import: DealImport) -> DealImport:
     counts = Counter()
     try:
         with transaction.atomic():
