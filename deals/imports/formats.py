@@ -5,6 +5,7 @@ decided by the rest of the column; when nothing decides, a semicolon-separated f
 writes in locales with a decimal comma) means a decimal comma."""
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -37,6 +38,7 @@ _DATE_PATTERNS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # exports repeat the same amounts and dates a great deal
 def parse_amount(value: str, number_format: str) -> Decimal:
     """`value` as an exact Decimal in `number_format`; ValueError with a message otherwise."""
     text = _SPACES.sub("", value)
@@ -54,6 +56,7 @@ def parse_amount(value: str, number_format: str) -> Decimal:
         raise ValueError(f"“{value[:40]}” is not an amount.") from None
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(value: str, date_format: str) -> datetime.date:
     """`value` as a date in `date_format` (a time of day after it is ignored); ValueError otherwise."""
     match = _DATE_PATTERNS[DateFormat(date_format)].match(value.strip())

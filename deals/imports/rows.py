@@ -81,9 +81,14 @@ def row_values(line: int, cells: Sequence[str], context: RowContext) -> tuple[st
     """(external id, deal field values) for a good row; the row's errors otherwise."""
     errors: list[RowError] = []
 
+    found = (
+        {name: cells[index].strip() for name, index in context.columns.items()}
+        if len(cells) == len(context.header)
+        else {}
+    )
+
     def cell(name: str) -> str:
-        index = context.columns.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        return found.get(name, "")
 
     def refuse(name: str, message: str, **extra) -> None:
         errors.append(RowError(line, context.heading(name), message, **extra))
