@@ -554,13 +554,24 @@ def _insert_leaving_conflicts(rows: list[dict]) -> None:
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(Deal._meta.db_table)} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"  # noqa: S608
     plain = [isinstance(f, _PASSED_AS_IS) for f in fields]
+    # Dates, amounts and timestamps repeat from row to row: each distinct one is prepared once.
+    repeating = [not isinstance(f, models.UUIDField) for f in fields]
+    prepared: dict = {}
     params = []
     for row in rows:
         values = []
-        for model_field, is_plain in zip(fields, plain, strict=True):
+        for index, model_field in enumerate(fields):
             name = model_field.attname
             value = row[name] if name in row else model_field.get_default()
-            values.append(value if is_plain or value is None else model_field.get_db_prep_save(value, db))
+            if plain[index] or value is None:
+                values.append(value)
+            elif repeating[index]:
+                key = (index, value)
+                if key not in prepared:
+                    prepared[key] = model_field.get_db_prep_save(value, db)
+                values.append(prepared[key])
+            else:
+                values.append(model_field.get_db_prep_save(value, db))
         params.append(values)
     with db.cursor() as cursor:
         cursor.executemany(sql, params)
