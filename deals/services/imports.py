@@ -540,19 +540,19 @@ def _commit_once(deal_import: DealImport) -> DealImport:
 _PASSED_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
 
 
-def _insert_leaving_conflicts(rows: list[dict]) -> None:
+def _insert_leaving_conflicts(rows: list[dict]) -> int:
     """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL) of new deals given as field values
     by attname: a deal whose (connection, external id) exists by now is left to the unique
-    constraint. One prepared statement per chunk, without bulk_create's per-row compiling (the
+    constraint. A few hundred rows per statement, without bulk_create's per-row compiling (the
     import's hot path, bench/deals_import.py). Text arrives single-lined from the row check;
     dates, decimals and uuids are prepared by their fields; other fields take their defaults."""
     db = transaction.get_connection()
     fields = [model_field for model_field in Deal._meta.concrete_fields if not model_field.primary_key]
     quote = db.ops.quote_name
     # Only table and column names from the model are formatted in; every value is a parameter.
+    table = quote(Deal._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(Deal._meta.db_table)} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"  # noqa: S608
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     plain = [isinstance(f, _PASSED_AS_IS) for f in fields]
     # Dates, amounts and timestamps repeat from row to row: each distinct one is prepared once.
     repeating = [not isinstance(f, models.UUIDField) for f in fields]
@@ -573,8 +573,28 @@ def _insert_leaving_conflicts(rows: list[dict]) -> None:
             else:
                 values.append(model_field.get_db_prep_save(value, db))
         params.append(values)
+    if db.vendor == "postgresql":
+        # Server-side binding: psycopg prepares the statement once and pipelines the rows (the
+        # portal's cursors bind on the client, which re-parses a long statement every time).
+        import psycopg
+
+        db.ensure_connection()
+        with db.wrap_database_errors, psycopg.Cursor(db.connection) as raw:
+            raw.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_placeholder} ON CONFLICT DO NOTHING", params)  # noqa: S608
+            return raw.rowcount
+    # Several rows per statement, well under SQLite's limit on parameters (32,766).
+    batch = max(1, 16_000 // len(fields))
+    inserted = 0
     with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(params), batch):
+            rows_batch = params[start : start + batch]
+            values_sql = ", ".join([row_placeholder] * len(rows_batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values_sql} ON CONFLICT DO NOTHING",  # noqa: S608
+                [value for row in rows_batch for value in row],
+            )
+            inserted += cursor.rowcount
+    return inserted
 
 
 def _upsert(deal_import: DealImport, chunk: list[tuple[int, str, dict]]) -> Counter:
@@ -598,20 +618,19 @@ def _upsert(deal_import: DealImport, chunk: list[tuple[int, str, dict]]) -> Coun
             "updated_at": now,
             **values,
         }
-        for external_id, values in by_id.items()
+        for external_id, values in sorted(by_id.items())  # one order for every import: fewer deadlocks
         if external_id not in existing
     ]
     if new:
-        _insert_leaving_conflicts(new)
-        counts["created"] += len(new)
+        inserted = _insert_leaving_conflicts(new)
+        counts["created"] += inserted
         # Rows another writer inserted first (ours were left to the constraint): not our public ids.
         raced = (
             Deal.objects.filter(connection=connection, external_id__in=[row["external_id"] for row in new])
             .exclude(public_id__in=[row["public_id"] for row in new])
             .values("pk", "external_id", *DEAL_FIELDS)
         )
-        for current in raced:
-            counts["created"] -= 1
+        for current in raced if inserted < len(new) else ():
             existing[current["external_id"]] = current
     changed = []
     for external_id, current in existing.items():
