@@ -12,6 +12,7 @@ the CSV is generated to a file on disk first and does not count."""
 
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -102,12 +103,19 @@ def _import_once(path: Path, connection, importer) -> tuple[float, float, object
 def run_import_benchmark(rows: int = 100_000) -> dict:
     """Import `rows` generated opportunities twice (the second time every row is unchanged);
     returns and prints the timings, rows per second and peak memory growth (ru_maxrss)."""
+    work = Path(tempfile.mkdtemp(prefix="lastmile-bench-import-"))
+    try:
+        return _run(work, rows)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(work: Path, rows: int) -> dict:
     from django.db import connection as db
     from django.test import override_settings
 
     from deals.models import Deal
 
-    work = Path(tempfile.mkdtemp(prefix="lastmile-bench-import-"))
     path = work / "opportunities.csv"
     write_salesforce_report(path, rows)
     connection, importer = _prepare()
