@@ -98,6 +98,9 @@ def test_an_analyst_imports_into_a_connection_in_admin(client, analyst):
     )
     deal_import = DealImport.objects.get()
     assert response.url == reverse("deal_imports_admin:detail", args=[deal_import.public_id])
+    detail = client.get(response.url)
+    assert detail.status_code == 200
+    assert "What the import would do" in detail.content.decode()
     client.post(reverse("deal_imports_admin:action", args=[deal_import.public_id, "commit"]))
 
     assert Deal.objects.get().connection == connection
