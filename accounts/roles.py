@@ -57,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
             for model in ("stage", "stagemapping")
         ],
         ("deals", "view_connection"),
+        # Deal CSV imports (deals/admin/imports.py): any connection; presets saved for everyone.
+        ("deals", "add_dealimport"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

@@ -23,6 +23,10 @@ def single_line(value: str) -> str:
     """`value` on one line: breaks become spaces, other control characters are dropped, runs of
     whitespace become one space, and the ends are trimmed. Letters, marks, emoji (zero-width
     joiners included) and punctuation are kept as they are."""
+    # Fast path (bulk imports call this for every cell): printable text has no breaks, controls,
+    # bidi marks or separators other than the ASCII space, so only spacing could change.
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
     value = _BIDI_CONTROLS.sub("", _BREAKS.sub(" ", value))
     value = "".join(character for character in value if unicodedata.category(character) != "Cc")
     return " ".join(value.split())

@@ -299,3 +299,6 @@ class DeliveryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} of {self.document_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+from .import_models import DealImport, ImportPreset, ImportState  # noqa: E402,F401 (CSV imports, ADR 13)

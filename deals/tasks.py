@@ -1,10 +1,17 @@
-"""Background work of the deals app, run by the task worker (`manage.py lastmile_worker`)."""
+"""Background work of the deals app, run by the task worker (`manage.py lastmile_worker`).
+
+Deal imports: large files are previewed and committed in the background while the import's page
+shows the progress. Those tasks are defined beside their service (deals/services/imports.py), which
+queues them; they are gathered here so the worker's tasks are found in one place."""
 
 from django_tasks import task
 
 from accounts.task_retry import retry_transient_errors
 
+from .services.imports import commit_deal_import, preview_deal_import
 from .services.share_links import share_summaries_send
+
+__all__ = ["commit_deal_import", "preview_deal_import", "send_share_summaries"]
 
 
 @task()

@@ -6,7 +6,19 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import approvals, auth, documents, downloads, editor, health, library, notifications, team, uploads
+from .views import (
+    approvals,
+    auth,
+    deal_imports,
+    documents,
+    downloads,
+    editor,
+    health,
+    library,
+    notifications,
+    team,
+    uploads,
+)
 from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
 from .views import share_links as share_link_views
@@ -76,6 +88,11 @@ portal_urls = [
     path("team/members/<uuid:public_id>/deactivate/", team.team_member_deactivate, name="team-member-deactivate"),
     path("team/members/<uuid:public_id>/reactivate/", team.team_member_reactivate, name="team-member-reactivate"),
     path("invitations/<str:token>/", team.invitation_signup, name="invitation-accept"),
+    # Deal CSV imports for partner managers (their own organisation's only)
+    path("deals/import/", deal_imports.deal_import_list, name="deal-imports"),
+    path("deals/import/template.csv", deal_imports.deal_import_template, name="deal-import-template"),
+    path("deals/import/<uuid:public_id>/", deal_imports.deal_import_detail, name="deal-import-detail"),
+    path("deals/import/<uuid:public_id>/<slug:action>/", deal_imports.deal_import_action, name="deal-import-action"),
     # Users' uploads and partner logos: brand.storage gives them URLs here, never under MEDIA_URL.
     path(f"{settings.LASTMILE_PRIVATE_MEDIA_URL.strip('/')}/<path:name>", uploads.upload_image, name="upload-image"),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("deals", "0002_deal_portal"),
+        ("deals", "0003_deal_imports"),
     ]
 
     operations = [

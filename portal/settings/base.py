@@ -332,3 +332,12 @@ LOGGING = {
 }
 LASTMILE_UPLOAD_COLLECTION = "User uploads"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "brand.forms.BrandImageForm"
+
+# Deal CSV imports (deals/imports/, ADR 13): files are kept privately until their commit or cancel.
+LASTMILE_IMPORT_ROOT = Path(env("LASTMILE_IMPORT_ROOT", "") or LASTMILE_PRIVATE_MEDIA_ROOT.parent / "deal-imports")
+LASTMILE_IMPORT_MAX_BYTES = int(env("LASTMILE_IMPORT_MAX_BYTES", str(64 * 1024 * 1024)))
+LASTMILE_IMPORT_MAX_ROWS = int(env("LASTMILE_IMPORT_MAX_ROWS", "200000"))
+LASTMILE_IMPORT_MAX_COLUMNS = int(env("LASTMILE_IMPORT_MAX_COLUMNS", "200"))
+LASTMILE_IMPORT_MAX_FIELD_CHARS = int(env("LASTMILE_IMPORT_MAX_FIELD_CHARS", "10000"))
+# Files up to this size are previewed and committed within the request; larger ones by the task worker.
+LASTMILE_IMPORT_INLINE_BYTES = int(env("LASTMILE_IMPORT_INLINE_BYTES", str(512 * 1024)))

@@ -32,3 +32,4 @@ STORAGES["renders"]["OPTIONS"]["location"] = RENDER_CACHE_ROOT  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 STATIC_ROOT = TEST_FILES_ROOT / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+LASTMILE_IMPORT_ROOT = TEST_FILES_ROOT / "deal-imports"
