@@ -198,7 +198,14 @@ def document_final_png(request, public_id):
     except RenderError as exc:
         return _render_failed(request, document, exc)
     try:
-        record_delivery(output=output, channel=Channel.PORTAL_PNG, delivered=png, user=request.user, deal=deal)
+        record_delivery(
+            output=output,
+            channel=Channel.PORTAL_PNG,
+            delivered=png,
+            user=request.user,
+            deal=deal,
+            detail={"width": PNG_WIDTH},
+        )
     except DeliveryNotRecorded as error:
         return _not_recorded(request, document, error)
     return _png_bytes_response(png, _final_filename(output, "png"))
