@@ -6,6 +6,7 @@ from contextlib import redirect_stdout
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 
 import pytest
@@ -95,3 +96,16 @@ def test_the_command_exits_1_and_names_the_difference(delivered):
 def test_the_command_refuses_an_unknown_event_clearly(db, event_id):
     with pytest.raises(CommandError, match="No delivery event"):
         call_command("verify_delivery", event_id)
+
+
+def test_the_verify_button_in_admin_reports_identical(brand_manager, delivered):
+    brand_client = Client()
+    brand_client.force_login(brand_manager)
+    inspect = brand_client.get(reverse("delivery_events:inspect", args=[delivered.pk])).content.decode()
+    verify_url = reverse("delivery_events:verify", args=[delivered.pk])
+    assert verify_url in inspect
+
+    response = brand_client.post(verify_url)
+
+    assert response.status_code == 200
+    assert "Result: identical" in response.content.decode()
