@@ -256,3 +256,35 @@ def test_the_draft_fills_the_deal_tokens_from_the_remembered_deal(rep_client, re
 
     assert ACCOUNT in text(_body(response))
     assert not DeliveryEvent.objects.exists()
+
+
+def test_the_background_render_is_made_for_the_picked_deal(rep_client, document, deal, monkeypatch):
+    from approvals.output import final_output
+    from portal.views import downloads
+    from templates_lib.rendering.cache import cached_pdf_name
+
+    monkeypatch.setattr(downloads, "renders_in_background", lambda content: True)
+
+    page = rep_client.get(
+        reverse("portal:document-download", args=[document.public_id]),
+        {"deal": str(deal.public_id), "profile": "print"},
+    ).content.decode()
+
+    assert f"deal={deal.public_id}" in page
+    assert cached_pdf_name(final_output(document, profile="print", deal=deal).job)
+    assert not cached_pdf_name(final_output(document, profile="print", deal=None).job)
+    status = rep_client.get(
+        reverse("portal:document-status", args=[document.public_id]), {"deal": str(deal.public_id), "profile": "print"}
+    ).content.decode()
+    assert "Your PDF is ready" in status
+    assert f"deal={deal.public_id}" in status
+
+
+def test_the_status_of_a_crafted_deal_is_not_found(rep_client, document):
+    foreign = DealFactory(owner=UserFactory(organisation=OrganisationFactory(name="Elsewhere")))
+
+    response = rep_client.get(
+        reverse("portal:document-status", args=[document.public_id]), {"deal": str(foreign.public_id)}
+    )
+
+    assert response.status_code == 404
