@@ -10,7 +10,9 @@
       const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       options.forEach((option) => {
         const text = option.dataset.dealText || "";
-        option.hidden = !words.every((word) => text.includes(word));
+        const match = words.every((word) => text.includes(word));
+        option.hidden = !match;
+        option.style.display = match ? "" : "none"; // .choice is display:flex, which [hidden] alone does not beat
       });
     });
   }
