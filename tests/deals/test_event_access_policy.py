@@ -189,3 +189,13 @@ def test_an_inactive_user_sees_no_events(rep, rep_event):
 )
 def test_who_may_verify(request, who, may):
     assert may_verify_events(request.getfixturevalue(who)) is may
+
+
+def test_brand_managers_export_the_events_they_see(client, brand_manager, rep_event):
+    client.force_login(brand_manager)
+
+    response = client.get(reverse("delivery_events:index"), {"export": "csv"})
+
+    body = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    assert response.status_code == 200
+    assert rep_event.sha256 in body
