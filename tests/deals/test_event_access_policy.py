@@ -187,7 +187,7 @@ def test_an_inactive_user_sees_no_events(rep, rep_event):
         ("manager", False),
     ],
 )
-def test_who_may_verify(request, who, may):
+def test_who_may_verify(db, request, who, may):
     assert may_verify_events(request.getfixturevalue(who)) is may
 
 

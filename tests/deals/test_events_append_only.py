@@ -110,7 +110,7 @@ def _trigger_names() -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_empties_the_tables_and_keeps_them_append_only(approved_document, rep):
     """SQLite's flush uses DELETE (the triggers are lifted around it); PostgreSQL's TRUNCATE."""
     make_event(approved_document, user=rep)
