@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from approvals.audit import audit_document
-from approvals.output import FinalOutput, OutputRefused, draft_render_job, final_output
+from approvals.output import FinalOutput, OutputRefused, draft_render_job, final_output, final_output_refusal
 from approvals.selectors import documents_visible_to
 from approvals.tasks import render_final_pdf
 from deals.models import Channel, Deal
@@ -280,6 +280,8 @@ def document_download(request, public_id):
     document = _document(request, public_id)
     profile = _profile(request)
     as_png = request.GET.get("format") == "png"
+    if reason := final_output_refusal(document):
+        return _refused(request, document, reason)  # before asking for a deal it could not go to
     asked = request.GET.get("deal")
     if asked is None or request.GET.get("find"):
         remembered = remembered_deal(document, request.user)

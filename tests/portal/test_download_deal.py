@@ -288,3 +288,14 @@ def test_the_status_of_a_crafted_deal_is_not_found(rep_client, document):
     )
 
     assert response.status_code == 404
+
+
+def test_a_document_without_final_output_is_refused_before_the_deal_is_asked(rep_client, rep, reviewed_template, deal):
+    document = document_create(
+        template=reviewed_template, owner=rep, values={"subheadline": "Unreviewed words"}, check_fit=False
+    )
+
+    response = rep_client.get(reverse("portal:document-download", args=[document.public_id]))
+
+    assert response.status_code == 403
+    assert "Which deal is this for?" not in response.content.decode()
