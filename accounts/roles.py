@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         *[("brand", f"{action}_brandfont") for action in ("add", "change", "delete", "view")],
         # Wagtail checks image permissions against wagtailimages.Image, even with a custom image model.
         *[("wagtailimages", f"{action}_image") for action in ("add", "change", "delete", "choose")],
+        ("deals", "view_deliveryevent"),
     ],
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,

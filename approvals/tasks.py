@@ -5,6 +5,7 @@ before it sends anything, so a retry never sends twice."""
 
 import logging
 
+from django.apps import apps
 from django.core.mail import send_mail
 from django.db import transaction
 
@@ -25,11 +26,14 @@ logger = logging.getLogger(__name__)
 
 @task()
 @retry_transient_errors
-def render_final_pdf(document_id: int, profile: str) -> str:
-    """Render a document's final PDF (its approved content) into the render cache; return its
-    storage name. Fails, with the reason, when the document has no final output any more."""
+def render_final_pdf(document_id: int, profile: str, deal_id: int | None = None) -> str:
+    """Render a document's final PDF (its approved content, with the deal tokens of `deal_id`) into
+    the render cache; return its storage name. Fails, with the reason, when the document has no
+    final output any more."""
     document = CollateralDocument.objects.select_related("owner", "template", "live_revision").get(pk=document_id)
-    return render_pdf_cached(final_output(document, profile=profile).job)
+    # The deals app sits above this one: its model is looked up by name, never imported.
+    deal = apps.get_model("deals", "Deal").objects.get(pk=deal_id) if deal_id is not None else None
+    return render_pdf_cached(final_output(document, profile=profile, deal=deal).job)
 
 
 def final_render_queue(document: CollateralDocument, *, profile: str = Profile.PRINT) -> None:

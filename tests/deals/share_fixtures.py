@@ -10,7 +10,7 @@ from ..factories.deals import DealFactory
 
 
 @pytest.fixture
-def approved_document(onepager, rep):
+def approved_onepager(onepager, rep):
     """A one-pager with the template's own words: approved by the brand rules, so final output may leave."""
     return make_document(onepager, rep, title="Forecasting one-pager")
 
@@ -28,11 +28,11 @@ def make_share_link(document, owner, *, deal=None, **kwargs) -> CreatedShareLink
 
 
 @pytest.fixture
-def shared(approved_document, rep, rep_deal) -> CreatedShareLink:
+def shared(approved_onepager, rep, rep_deal) -> CreatedShareLink:
     """A view-only link to the approved document for the rep's deal."""
-    return make_share_link(approved_document, rep, deal=rep_deal)
+    return make_share_link(approved_onepager, rep, deal=rep_deal)
 
 
 @pytest.fixture
-def downloadable(approved_document, rep, rep_deal) -> CreatedShareLink:
-    return make_share_link(approved_document, rep, deal=rep_deal, allow_download=True, recipient_name="Dee Download")
+def downloadable(approved_onepager, rep, rep_deal) -> CreatedShareLink:
+    return make_share_link(approved_onepager, rep, deal=rep_deal, allow_download=True, recipient_name="Dee Download")

@@ -39,9 +39,9 @@ def test_only_the_hash_of_a_random_token_is_stored(shared):
     assert shared.token in shared.path
 
 
-def test_two_links_get_different_tokens(approved_document, rep):
-    first = make_share_link(approved_document, rep)
-    second = make_share_link(approved_document, rep)
+def test_two_links_get_different_tokens(approved_onepager, rep):
+    first = make_share_link(approved_onepager, rep)
+    second = make_share_link(approved_onepager, rep)
 
     assert first.token != second.token
 
@@ -54,51 +54,51 @@ def test_a_link_expires_after_the_default_thirty_days(shared):
     assert link.notify_opens is True
 
 
-def test_the_deal_is_kept_and_remembered_for_the_document(shared, rep_deal, approved_document):
+def test_the_deal_is_kept_and_remembered_for_the_document(shared, rep_deal, approved_onepager):
     assert shared.link.deal == rep_deal
-    assert DocumentDealChoice.objects.get(document=approved_document).deal == rep_deal
+    assert DocumentDealChoice.objects.get(document=approved_onepager).deal == rep_deal
 
 
-def test_an_expiry_beyond_the_maximum_is_refused(approved_document, rep, settings):
+def test_an_expiry_beyond_the_maximum_is_refused(approved_onepager, rep, settings):
     settings.LASTMILE_SHARE_LINK_MAX_DAYS = 60
 
     with pytest.raises(ShareLinkError) as refused:
-        make_share_link(approved_document, rep, expires_in_days=61)
+        make_share_link(approved_onepager, rep, expires_in_days=61)
 
     assert refused.value.errors["expires_in_days"] == ["Choose between 1 and 60 days."]
     assert not ShareLink.objects.exists()
 
 
-def test_a_link_without_a_recipient_name_is_refused(approved_document, rep):
+def test_a_link_without_a_recipient_name_is_refused(approved_onepager, rep):
     with pytest.raises(ShareLinkError) as refused:
-        make_share_link(approved_document, rep, recipient_name="  ")
+        make_share_link(approved_onepager, rep, recipient_name="  ")
 
     assert "recipient_name" in refused.value.errors
     assert not ShareLink.objects.exists()
 
 
 @pytest.mark.parametrize("email", ["not an email", "a" * 250 + "@example.com"], ids=["malformed", "too-long"])
-def test_an_invalid_email_is_refused(approved_document, rep, email):
+def test_an_invalid_email_is_refused(approved_onepager, rep, email):
     with pytest.raises(ShareLinkError) as refused:
-        make_share_link(approved_document, rep, recipient_email=email)
+        make_share_link(approved_onepager, rep, recipient_email=email)
 
     assert "recipient_email" in refused.value.errors
     assert not ShareLink.objects.exists()
 
 
-def test_someone_elses_deal_is_refused_like_a_missing_one(approved_document, rep):
+def test_someone_elses_deal_is_refused_like_a_missing_one(approved_onepager, rep):
     others = DealFactory(owner=UserFactory())
 
     with pytest.raises(ShareLinkError) as refused:
-        make_share_link(approved_document, rep, deal=others)
+        make_share_link(approved_onepager, rep, deal=others)
 
     assert refused.value.errors["deal"] == ["Pick one of your deals, or “no specific deal”."]
     assert not ShareLink.objects.exists()
 
 
-def test_only_the_owner_may_share(approved_document):
+def test_only_the_owner_may_share(approved_onepager):
     with pytest.raises(ShareLinkError):
-        make_share_link(approved_document, UserFactory())
+        make_share_link(approved_onepager, UserFactory())
 
     assert not ShareLink.objects.exists()
 
@@ -168,25 +168,25 @@ def test_a_link_stops_when_its_template_is_retired(shared, onepager, brand_manag
     assert share_link_for_token(shared.token) is None
 
 
-def test_a_link_stops_when_the_approval_no_longer_holds(shared, approved_document):
-    CollateralDocument.objects.filter(pk=approved_document.pk).update(live=False)
+def test_a_link_stops_when_the_approval_no_longer_holds(shared, approved_onepager):
+    CollateralDocument.objects.filter(pk=approved_onepager.pk).update(live=False)
 
     assert share_link_for_token(shared.token) is None
 
 
-def test_a_link_stops_when_its_document_is_deleted(shared, approved_document):
-    CollateralDocument.objects.filter(pk=approved_document.pk).update(deleted_at=timezone.now())
+def test_a_link_stops_when_its_document_is_deleted(shared, approved_onepager):
+    CollateralDocument.objects.filter(pk=approved_onepager.pk).update(deleted_at=timezone.now())
 
     assert share_link_for_token(shared.token) is None
 
 
-def test_links_are_listed_for_the_owner_only(shared, approved_document, rep):
-    assert list(share_links_for_document(approved_document, rep)) == [shared.link]
-    assert not share_links_for_document(approved_document, UserFactory()).exists()
+def test_links_are_listed_for_the_owner_only(shared, approved_onepager, rep):
+    assert list(share_links_for_document(approved_onepager, rep)) == [shared.link]
+    assert not share_links_for_document(approved_onepager, UserFactory()).exists()
 
 
-def test_the_service_refuses_a_non_owner_before_anything_else(approved_document):
+def test_the_service_refuses_a_non_owner_before_anything_else(approved_onepager):
     with pytest.raises(ShareLinkError) as refused:
-        share_link_create(document=approved_document, created_by=UserFactory(), recipient_name="X")
+        share_link_create(document=approved_onepager, created_by=UserFactory(), recipient_name="X")
 
     assert refused.value.errors == {"__all__": ["This document does not exist."]}

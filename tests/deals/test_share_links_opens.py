@@ -31,7 +31,7 @@ def _opened_notifications():
     return Notification.objects.filter(kind=NotificationKind.SHARE_OPENED)
 
 
-def test_an_open_is_an_event_against_the_links_deal(shared, rep_deal, approved_document):
+def test_an_open_is_an_event_against_the_links_deal(shared, rep_deal, approved_onepager):
     event, pdf = _open(shared.link)
 
     event = DeliveryEvent.objects.get(pk=event.pk)
@@ -39,8 +39,8 @@ def test_an_open_is_an_event_against_the_links_deal(shared, rep_deal, approved_d
     assert event.deal == rep_deal
     assert event.share_link == shared.link
     assert event.user is None
-    assert event.document == approved_document
-    assert event.document_revision_id == approved_document.live_revision_id
+    assert event.document == approved_onepager
+    assert event.document_revision_id == approved_onepager.live_revision_id
     assert event.sha256 == hashlib.sha256(pdf).hexdigest()
     assert event.detail == {"pages_seen": [1]}
     assert pdf.startswith(b"%PDF")

@@ -169,8 +169,8 @@ def test_a_retired_template_stops_the_link_with_the_neutral_404(client, shared, 
     assert response.content == unknown.content
 
 
-def test_an_approval_that_no_longer_holds_stops_the_link(client, shared, approved_document, unknown):
-    CollateralDocument.objects.filter(pk=approved_document.pk).update(live=False)
+def test_an_approval_that_no_longer_holds_stops_the_link(client, shared, approved_onepager, unknown):
+    CollateralDocument.objects.filter(pk=approved_onepager.pk).update(live=False)
 
     response = client.get(_page(shared.token))
 
@@ -228,9 +228,9 @@ def _links_url(document):
     return reverse("portal:document-share-links", args=[document.public_id])
 
 
-def test_the_owner_creates_a_link_and_sees_its_url_once(rep_client, approved_document, rep_deal):
+def test_the_owner_creates_a_link_and_sees_its_url_once(rep_client, approved_onepager, rep_deal):
     response = rep_client.post(
-        _links_url(approved_document),
+        _links_url(approved_onepager),
         {
             "recipient_name": "Pat Prospect",
             "recipient_email": "pat@acme.example",
@@ -252,15 +252,15 @@ def test_the_owner_creates_a_link_and_sees_its_url_once(rep_client, approved_doc
     body = response.content.decode()
     token = body.split("/s/")[1].split("/")[0]
     assert hashlib.sha256(token.encode()).hexdigest() == link.token_hash
-    again = rep_client.get(_links_url(approved_document)).content.decode()
+    again = rep_client.get(_links_url(approved_onepager)).content.decode()
     assert token not in again
 
 
-def test_a_refused_form_keeps_what_was_typed(rep_client, approved_document, settings):
+def test_a_refused_form_keeps_what_was_typed(rep_client, approved_onepager, settings):
     settings.LASTMILE_SHARE_LINK_MAX_DAYS = 30
 
     response = rep_client.post(
-        _links_url(approved_document),
+        _links_url(approved_onepager),
         {"recipient_name": "Pat Prospect", "recipient_email": "pat@acme.example", "expires_in_days": "31"},
     )
 
@@ -287,19 +287,19 @@ def test_a_refused_form_keeps_what_was_typed(rep_client, approved_document, sett
     ],
     ids=["long-name", "long-email", "huge-expiry", "negative-expiry", "words-expiry", "nul", "sql-deal", "empty"],
 )
-def test_bad_input_is_refused_with_a_message_and_nothing_made(rep_client, approved_document, data):
-    response = rep_client.post(_links_url(approved_document), data)
+def test_bad_input_is_refused_with_a_message_and_nothing_made(rep_client, approved_onepager, data):
+    response = rep_client.post(_links_url(approved_onepager), data)
 
     assert response.status_code == 400
     assert 'class="field__errors"><p>' in response.content.decode() or "alert--error" in response.content.decode()
     assert not ShareLink.objects.exists()
 
 
-def test_someone_elses_deal_is_refused_in_the_form(rep_client, approved_document):
+def test_someone_elses_deal_is_refused_in_the_form(rep_client, approved_onepager):
     others = DealFactory()
 
     response = rep_client.post(
-        _links_url(approved_document),
+        _links_url(approved_onepager),
         {"recipient_name": "Pat", "deal": str(others.public_id), "expires_in_days": "5"},
     )
 
@@ -308,14 +308,14 @@ def test_someone_elses_deal_is_refused_in_the_form(rep_client, approved_document
     assert not ShareLink.objects.exists()
 
 
-def test_the_remembered_deal_is_preselected(rep_client, approved_document, shared, rep_deal):
-    response = rep_client.get(_links_url(approved_document))
+def test_the_remembered_deal_is_preselected(rep_client, approved_onepager, shared, rep_deal):
+    response = rep_client.get(_links_url(approved_onepager))
 
     assert f'<option value="{rep_deal.public_id}" selected>' in response.content.decode()
 
 
-def test_the_owner_revokes_a_link(rep_client, approved_document, shared, client):
-    url = reverse("portal:document-share-link-revoke", args=[approved_document.public_id, shared.link.public_id])
+def test_the_owner_revokes_a_link(rep_client, approved_onepager, shared, client):
+    url = reverse("portal:document-share-link-revoke", args=[approved_onepager.public_id, shared.link.public_id])
 
     response = rep_client.post(url)
 
@@ -325,8 +325,8 @@ def test_the_owner_revokes_a_link(rep_client, approved_document, shared, client)
     assert client.get(_page(shared.token)).status_code == 404
 
 
-def test_the_owner_switches_notifications_off(rep_client, approved_document, shared):
-    url = reverse("portal:document-share-link-notifications", args=[approved_document.public_id, shared.link.public_id])
+def test_the_owner_switches_notifications_off(rep_client, approved_onepager, shared):
+    url = reverse("portal:document-share-link-notifications", args=[approved_onepager.public_id, shared.link.public_id])
 
     rep_client.post(url, {"notify_opens": "off"})
 
@@ -334,10 +334,10 @@ def test_the_owner_switches_notifications_off(rep_client, approved_document, sha
     assert shared.link.notify_opens is False
 
 
-def test_the_document_page_shows_the_links_with_their_opens(rep_client, client, approved_document, shared):
+def test_the_document_page_shows_the_links_with_their_opens(rep_client, client, approved_onepager, shared):
     client.get(_page(shared.token))
 
-    response = rep_client.get(reverse("portal:document-edit", args=[approved_document.public_id]))
+    response = rep_client.get(reverse("portal:document-edit", args=[approved_onepager.public_id]))
 
     body = response.content.decode()
     assert "Share with a prospect" in body
@@ -346,8 +346,8 @@ def test_the_document_page_shows_the_links_with_their_opens(rep_client, client, 
     assert "First <time" in body
 
 
-def test_the_owners_share_pages_are_not_cached(rep_client, approved_document):
-    response = rep_client.get(_links_url(approved_document))
+def test_the_owners_share_pages_are_not_cached(rep_client, approved_onepager):
+    response = rep_client.get(_links_url(approved_onepager))
 
     assert response["Cache-Control"] == "private, no-store"
 
@@ -384,11 +384,11 @@ def test_a_post_to_a_share_page_is_refused_with_the_privacy_headers(client, shar
     assert not _events().exists()
 
 
-def test_links_of_another_owner_cannot_be_revoked(client, approved_document, shared):
+def test_links_of_another_owner_cannot_be_revoked(client, approved_onepager, shared):
     from ..factories.accounts import UserFactory
 
     client.force_login(UserFactory())
-    url = reverse("portal:document-share-link-revoke", args=[approved_document.public_id, shared.link.public_id])
+    url = reverse("portal:document-share-link-revoke", args=[approved_onepager.public_id, shared.link.public_id])
 
     response = client.post(url)
 
@@ -397,8 +397,8 @@ def test_links_of_another_owner_cannot_be_revoked(client, approved_document, sha
     assert shared.link.revoked_at is None
 
 
-def test_a_second_link_reuses_the_cached_images(client, approved_document, rep):
-    first = make_share_link(approved_document, rep)
-    second = make_share_link(approved_document, rep)
+def test_a_second_link_reuses_the_cached_images(client, approved_onepager, rep):
+    first = make_share_link(approved_onepager, rep)
+    second = make_share_link(approved_onepager, rep)
 
     assert client.get(_image(first.token)).content == client.get(_image(second.token)).content
