@@ -169,4 +169,9 @@ class DealEventRow:
 
     @property
     def user_name(self) -> str:
-        return str(self.event.user) if self.event.user_id else ""
+        """Who received it: the signed-in user, or the share link's recipient."""
+        if self.event.user_id:
+            return str(self.event.user)
+        if self.event.share_link_id:
+            return f"{self.event.share_link.recipient_name} (share link)"
+        return ""

@@ -1,6 +1,7 @@
-"""A rep shares an approved document with a prospect, in real browsers: the rep picks the deal and
-makes a share link on the document page, the prospect opens it in a fresh browser context (no
-session, no cookies) and sees the pages in a clean branded page, and the rep then sees the open.
+"""Issue 12's journey in real browsers: a rep picks the deal at download, then shares the document
+(the deal is offered first), the prospect opens the link in a fresh browser context (no session, no
+cookies) and sees the pages in a clean branded page, and the rep then sees the open on the document
+and on the deal.
 Screenshots of the prospect's page at desktop and phone width go to /tmp/shots/."""
 
 import io
@@ -31,7 +32,7 @@ def demo(transactional_db):
 def test_rep_shares_a_document_and_sees_the_prospect_open_it(demo, live_server, browser_page, settings):
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     rep = User.objects.get(username="rep")
-    DealFactory(owner=rep, name="Fjord Maritime fleet analytics", account_name="Fjord Maritime")
+    deal = DealFactory(owner=rep, name="Fjord Maritime fleet analytics", account_name="Fjord Maritime")
     document = CollateralDocument.objects.get(owner=rep, title=DOCUMENT_TITLE)
     page = browser_page
 
@@ -43,11 +44,19 @@ def test_rep_shares_a_document_and_sees_the_prospect_open_it(demo, live_server, 
     page.fill("#id_password", "lastmile-demo")
     page.click("button[type=submit]")
     page.wait_for_url(document_url, wait_until="domcontentloaded", timeout=60_000)
+    page.goto(f"{document_url}download/", wait_until="domcontentloaded", timeout=60_000)
+    page.check(f"input[value='{deal.public_id}']")
+    with page.expect_download(timeout=60_000) as download:
+        page.click("button:has-text('Download PDF')")
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert DeliveryEvent.objects.get(channel=Channel.PORTAL_PDF).deal == deal
+
+    page.goto(document_url, wait_until="domcontentloaded", timeout=60_000)
     panel = page.locator("#share-links")
     panel.locator("details.share-links__new").evaluate("details => { details.open = true; }")
     panel.locator("#id_share_recipient_name").fill("Ingrid Berg")
     panel.locator("#id_share_recipient_email").fill("ingrid@fjord.example")
-    panel.locator("#id_share_deal").select_option(label="Fjord Maritime fleet analytics · Fjord Maritime")
+    assert panel.locator("#id_share_deal").input_value() == str(deal.public_id)  # the deal of the download
     panel.locator("button:has-text('Create link')").click()
     page.wait_for_selector("text=The link for Ingrid Berg is ready.")
     share_url = page.input_value("#share-url")
@@ -81,3 +90,9 @@ def test_rep_shares_a_document_and_sees_the_prospect_open_it(demo, live_server, 
     page.screenshot(path=str(SHOTS / "share-owner.png"), full_page=True)
     event = DeliveryEvent.objects.get(channel=Channel.SHARE_VIEW)
     assert event.deal.name == "Fjord Maritime fleet analytics"
+
+    page.goto(f"{live_server.url}/deals/{deal.public_id}/", wait_until="domcontentloaded", timeout=60_000)
+    sent = page.locator("section:has(h2:has-text('What was sent'))").inner_text()
+    assert "Portal PDF" in sent
+    assert "Share link view" in sent
+    assert "Ingrid Berg (share link)" in sent

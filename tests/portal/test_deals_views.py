@@ -1,11 +1,13 @@
+import datetime
 import uuid
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
-from deals.models import Channel, Deal, DeliveryEvent, Source
+from deals.models import Channel, Deal, DeliveryEvent, ShareLink, Source
 from deals.services.choices import remember_deal_choice
 
 from ..factories.accounts import UserFactory
@@ -157,6 +159,39 @@ def test_detail_shows_documents_and_events_newest_first(rep_client, rep, onepage
     assert "Second brochure" in content
     events = content.split("What was sent")[1]
     assert events.index("Second brochure") < events.index("First brochure")
+
+
+def test_detail_names_the_recipient_of_a_share_link_view(rep_client, rep, onepager):
+    deal = DealFactory(owner=rep)
+    document = make_document(onepager, rep, title="Shared brochure")
+    link = ShareLink.objects.create(
+        document=document,
+        deal=deal,
+        created_by=rep,
+        recipient_name="Ingrid <b>Berg</b>",
+        token_hash="f" * 64,
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    DeliveryEvent.objects.create(
+        channel=Channel.SHARE_VIEW,
+        document=document,
+        document_revision=document.latest_revision,
+        template=document.template,
+        template_revision=document.template.live_revision,
+        deal=deal,
+        share_link=link,
+        profile="digital",
+        render_key="k" * 64,
+        sha256="1" * 64,
+        renderer_version="test",
+    )
+
+    events = (
+        rep_client.get(reverse("portal:deal-detail", args=[deal.public_id])).content.decode().split("What was sent")[1]
+    )
+
+    assert "Share link view" in events
+    assert "Ingrid &lt;b&gt;Berg&lt;/b&gt; (share link)" in events
 
 
 def test_source_deal_shows_a_read_only_notice_and_no_edit(rep_client, rep):
