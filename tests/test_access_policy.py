@@ -33,7 +33,7 @@ from approvals.selectors import documents_visible_to
 from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate
 from templates_lib.services.audience import template_share
 
-from .factories.accounts import OrganisationFactory, UserFactory, partner_member
+from .factories.accounts import OrganisationFactory, partner_member, policy_role_users
 from .factories.approvals import document_in_review, make_document, make_reviewed_template
 from .factories.brand import make_brand_kit
 from .factories.templates_lib import make_template
@@ -105,26 +105,7 @@ def _build_world() -> dict:
     shared = make_template(title=TEMPLATE_SHARED_A, audience_internal=False)
     template_share(template=shared, organisation=org_a)
     internal = make_template(title=TEMPLATE_INTERNAL)
-    users = {
-        "rep": UserFactory(username="rep"),
-        "partner_a": partner_member(
-            org_a, username="partner_a", email="pa@a.example", first_name="Paz", last_name="Amador"
-        ),
-        "partner_manager_a": partner_member(org_a, username="partner_manager_a"),
-        "partner_b": partner_member(org_b, username="partner_b"),
-        "brand_manager": UserFactory(username="brand_manager"),
-        "analyst": UserFactory(username="analyst"),
-        "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),
-    }
-    for role, group in (
-        ("rep", Role.SALES_REP),
-        ("partner_a", Role.PARTNER_USER),
-        ("partner_manager_a", Role.PARTNER_MANAGER),
-        ("partner_b", Role.PARTNER_USER),
-        ("brand_manager", Role.BRAND_MANAGER),
-        ("analyst", Role.MARKETING_ANALYST),
-    ):
-        users[role].groups.add(roles[group])
+    users = policy_role_users(org_a, org_b, email="pa@a.example", first_name="Paz", last_name="Amador")
     colleague = partner_member(org_a, username="colleague_a", email=COLLEAGUE_A_EMAIL)
     colleague.groups.add(roles[Role.PARTNER_USER])
     document = make_document(shared, users["partner_a"], title=DOCUMENT_A)

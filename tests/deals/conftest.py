@@ -4,8 +4,7 @@ from approvals.output import final_output
 from approvals.services import document_create
 from deals.services.events import record_delivery
 
-from ..factories.deals import DealFactory
-from ..factories.templates_lib import changed_fields, make_template
+from ..factories.deals import DealFactory, make_deal_template
 from .share_fixtures import approved_onepager, downloadable, rep_deal, shared  # noqa: F401 (fixtures)
 
 ACCOUNT = "Fjord Maritime ASA"
@@ -14,9 +13,7 @@ ACCOUNT = "Fjord Maritime ASA"
 @pytest.fixture
 def deal_template(db, brand_kit):
     """A one-pager whose call-to-action heading is the deal's account name."""
-    return make_template(
-        title="Deal one-pager", fields=changed_fields({"cta_heading": {"token_source": "deal.account_name"}})
-    )
+    return make_deal_template()
 
 
 @pytest.fixture

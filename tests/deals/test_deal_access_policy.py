@@ -9,10 +9,9 @@ from django.urls import reverse
 
 import pytest
 
-from accounts.roles import Role, ensure_role_groups
 from deals.models import Deal
 
-from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
+from ..factories.accounts import OrganisationFactory, policy_role_users
 from ..factories.deals import DealFactory
 from ..refusals import assert_portal_refused
 
@@ -40,26 +39,8 @@ def _policy_rows():
 
 @pytest.fixture
 def world(db):
-    roles = ensure_role_groups()
     org_a, org_b = OrganisationFactory(name="Org A"), OrganisationFactory(name="Org B")
-    users = {
-        "rep": UserFactory(username="rep"),
-        "partner_a": partner_member(org_a, username="partner_a"),
-        "partner_manager_a": partner_member(org_a, username="partner_manager_a"),
-        "partner_b": partner_member(org_b, username="partner_b"),
-        "brand_manager": UserFactory(username="brand_manager"),
-        "analyst": UserFactory(username="analyst"),
-        "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),
-    }
-    for role, group in (
-        ("rep", Role.SALES_REP),
-        ("partner_a", Role.PARTNER_USER),
-        ("partner_manager_a", Role.PARTNER_MANAGER),
-        ("partner_b", Role.PARTNER_USER),
-        ("brand_manager", Role.BRAND_MANAGER),
-        ("analyst", Role.MARKETING_ANALYST),
-    ):
-        users[role].groups.add(roles[group])
+    users = policy_role_users(org_a, org_b)
     deal = DealFactory(owner=users["partner_a"], name=DEAL_A, account_name="Account A")
     return users, deal
 

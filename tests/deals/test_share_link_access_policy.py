@@ -14,13 +14,12 @@ from django.urls import reverse
 
 import pytest
 
-from accounts.roles import Role, ensure_role_groups
 from deals.models import ShareLink
 from deals.services.share_links import share_link_create
 from templates_lib.models import CollateralDocument
 from templates_lib.services.audience import template_share
 
-from ..factories.accounts import OrganisationFactory, UserFactory, partner_member
+from ..factories.accounts import OrganisationFactory, policy_role_users
 from ..factories.approvals import make_document
 from ..factories.brand import make_brand_kit
 from ..factories.templates_lib import make_template
@@ -50,29 +49,11 @@ def _policy_rows():
 
 
 def _build_world() -> dict:
-    roles = ensure_role_groups()
     make_brand_kit()
     org_a, org_b = OrganisationFactory(name="Org A"), OrganisationFactory(name="Org B")
     template = make_template(title="Shared with A", audience_internal=False)
     template_share(template=template, organisation=org_a)
-    users = {
-        "rep": UserFactory(username="rep"),
-        "partner_a": partner_member(org_a, username="partner_a"),
-        "partner_manager_a": partner_member(org_a, username="partner_manager_a"),
-        "partner_b": partner_member(org_b, username="partner_b"),
-        "brand_manager": UserFactory(username="brand_manager"),
-        "analyst": UserFactory(username="analyst"),
-        "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),
-    }
-    for role, group in (
-        ("rep", Role.SALES_REP),
-        ("partner_a", Role.PARTNER_USER),
-        ("partner_manager_a", Role.PARTNER_MANAGER),
-        ("partner_b", Role.PARTNER_USER),
-        ("brand_manager", Role.BRAND_MANAGER),
-        ("analyst", Role.MARKETING_ANALYST),
-    ):
-        users[role].groups.add(roles[group])
+    users = policy_role_users(org_a, org_b)
     document = make_document(template, users["partner_a"], title="DOC-A")
     link = share_link_create(document=document, created_by=users["partner_a"], recipient_name=RECIPIENT).link
     return {"users": {role: user.pk for role, user in users.items()}, "document": document.pk, "link": link.pk}

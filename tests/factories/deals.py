@@ -8,6 +8,7 @@ import factory
 from deals.models import Connection, Deal, Outcome, Source, Stage, StageMapping
 
 from .accounts import UserFactory
+from .templates_lib import changed_fields, make_template
 
 
 class StageFactory(factory.django.DjangoModelFactory):
@@ -59,3 +60,10 @@ class DealFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def organisation(self):
         return self.owner.organisation if self.owner is not None else None
+
+
+def make_deal_template():
+    """A one-pager whose call-to-action heading is the deal's account name (a deal token)."""
+    return make_template(
+        title="Deal one-pager", fields=changed_fields({"cta_heading": {"token_source": "deal.account_name"}})
+    )

@@ -34,9 +34,10 @@ def _form(**overrides) -> dict:
     } | overrides
 
 
-def _event(deal, document, user):
+def _event(deal, document, user, *, channel=Channel.PORTAL_PDF, share_link=None):
     return DeliveryEvent.objects.create(
-        channel=Channel.PORTAL_PDF,
+        channel=channel,
+        share_link=share_link,
         document=document,
         document_revision=document.latest_revision,
         template=document.template,
@@ -172,19 +173,7 @@ def test_detail_names_the_recipient_of_a_share_link_view(rep_client, rep, onepag
         token_hash="f" * 64,
         expires_at=timezone.now() + datetime.timedelta(days=30),
     )
-    DeliveryEvent.objects.create(
-        channel=Channel.SHARE_VIEW,
-        document=document,
-        document_revision=document.latest_revision,
-        template=document.template,
-        template_revision=document.template.live_revision,
-        deal=deal,
-        share_link=link,
-        profile="digital",
-        render_key="k" * 64,
-        sha256="1" * 64,
-        renderer_version="test",
-    )
+    _event(deal, document, None, channel=Channel.SHARE_VIEW, share_link=link)
 
     events = (
         rep_client.get(reverse("portal:deal-detail", args=[deal.public_id])).content.decode().split("What was sent")[1]

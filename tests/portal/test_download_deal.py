@@ -18,8 +18,7 @@ from templates_lib.models import ApprovalState
 from tests.pdf import text
 
 from ..factories.accounts import OrganisationFactory, UserFactory
-from ..factories.deals import DealFactory
-from ..factories.templates_lib import changed_fields, make_template
+from ..factories.deals import DealFactory, make_deal_template
 from ..refusals import assert_portal_refused
 
 pytestmark = pytest.mark.slow
@@ -30,9 +29,7 @@ ACCOUNT = "Fjord Maritime ASA"
 @pytest.fixture
 def deal_template(db, brand_kit):
     """A one-pager whose call-to-action heading is the deal's account name."""
-    return make_template(
-        title="Deal one-pager", fields=changed_fields({"cta_heading": {"token_source": "deal.account_name"}})
-    )
+    return make_deal_template()
 
 
 @pytest.fixture
