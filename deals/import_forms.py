@@ -2,8 +2,11 @@
 
 from django import forms
 
+from accounts.models import User
+
 from .imports.formats import DateFormat, NumberFormat
-from .models import Connection, ImportPreset, Stage
+from .models import Connection, DealImport, ImportPreset, Stage
+from .services.imports import DealImportError, deal_import_upload
 
 
 class DealImportUploadForm(forms.Form):
@@ -26,6 +29,21 @@ class DealImportUploadForm(forms.Form):
                 queryset=connections, help_text="Where the deals come from: ids are unique per connection."
             )
             self.order_fields(["connection", "file", "preset", "default_currency"])
+
+    def upload(self, user: User) -> DealImport | None:
+        """The import this valid form starts (kept and previewed), or None with the reason on the
+        file field."""
+        try:
+            return deal_import_upload(
+                user=user,
+                uploaded_file=self.cleaned_data["file"],
+                connection=self.cleaned_data.get("connection"),
+                preset=self.cleaned_data["preset"],
+                default_currency=self.cleaned_data["default_currency"],
+            )
+        except DealImportError as error:
+            self.add_error("file", str(error))
+            return None
 
 
 class DealImportFormatsForm(forms.Form):

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+import pytest
+
 ADMIN_PERMISSION_DENIED = "Sorry, you do not have permission to access this area."
 ADMIN_ACCESS_DENIED = "You do not have permission to access the admin."
 
@@ -52,3 +54,16 @@ def assert_admin_refused(response, user) -> None:
             asked += "?" + response.request["QUERY_STRING"]
         assert parse_qs(location.query) == {"next": [asked]}
         assert any(ADMIN_ACCESS_DENIED in message for message in messages_of(response))
+
+
+def policy_cells(table: str, roles: list[str]) -> list:
+    """A policy table ("object action role…" header, then "Y" allowed or "-" refused per role) as
+    pytest parameters (action, role, allowed), one per cell."""
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert header[2:] == roles, "the table's columns are the roles, in order"
+    return [
+        pytest.param(row[1], role, cell == "Y", id=f"{row[0]}-{row[1]}-{role}")
+        for row in rows
+        for role, cell in zip(roles, row[2:], strict=True)
+    ]

@@ -17,7 +17,6 @@ from wagtail.admin.menu import MenuItem
 from ..import_forms import DealImportUploadForm, connections_for_admin
 from ..import_pages import ACTIONS, blank_template_response, preview_context, run_action
 from ..import_selectors import deal_imports_visible_to, import_presets_for, imports_for_everyone
-from ..services.imports import DealImportError, deal_import_upload
 
 
 def _guard(view):
@@ -48,19 +47,8 @@ def import_list(request):
         presets=import_presets_for(request.user),
         connections=connections_for_admin(),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            deal_import = deal_import_upload(
-                user=request.user,
-                uploaded_file=form.cleaned_data["file"],
-                connection=form.cleaned_data["connection"],
-                preset=form.cleaned_data["preset"],
-                default_currency=form.cleaned_data["default_currency"],
-            )
-        except DealImportError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("deal_imports_admin:detail", public_id=deal_import.public_id)
+    if request.method == "POST" and form.is_valid() and (deal_import := form.upload(request.user)):
+        return redirect("deal_imports_admin:detail", public_id=deal_import.public_id)
     imports = deal_imports_visible_to(request.user)[:100]
     return _page(
         request,

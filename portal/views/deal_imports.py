@@ -14,7 +14,6 @@ from accounts.roles import is_partner_manager
 from deals.import_forms import DealImportUploadForm
 from deals.import_pages import ACTIONS, blank_template_response, preview_context, run_action
 from deals.import_selectors import deal_imports_visible_to, import_presets_for
-from deals.services.imports import DealImportError, deal_import_upload
 
 
 def _own_imports(user):
@@ -28,18 +27,8 @@ def _own_imports(user):
 def deal_import_list(request):
     imports = _own_imports(request.user)
     form = DealImportUploadForm(request.POST or None, request.FILES or None, presets=import_presets_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            deal_import = deal_import_upload(
-                user=request.user,
-                uploaded_file=form.cleaned_data["file"],
-                preset=form.cleaned_data["preset"],
-                default_currency=form.cleaned_data["default_currency"],
-            )
-        except DealImportError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("portal:deal-import-detail", public_id=deal_import.public_id)
+    if request.method == "POST" and form.is_valid() and (deal_import := form.upload(request.user)):
+        return redirect("portal:deal-import-detail", public_id=deal_import.public_id)
     return render(
         request,
         "portal/pages/deal_imports.html",

@@ -11,11 +11,9 @@ import pytest
 
 from deals.models import Deal
 
-from ..factories.accounts import OrganisationFactory, policy_role_users
+from ..factories.accounts import POLICY_ROLES, OrganisationFactory, policy_role_users
 from ..factories.deals import DealFactory
-from ..refusals import assert_portal_refused
-
-ROLES = ["rep", "partner_a", "partner_manager_a", "partner_b", "brand_manager", "analyst", "admin"]
+from ..refusals import assert_portal_refused, policy_cells
 
 POLICY = """
 object   action  rep partner_a partner_manager_a partner_b brand_manager analyst admin
@@ -26,15 +24,6 @@ deal_a   delete   -      Y             Y             -          -          -    
 """
 
 DEAL_A = "DEAL-A-MARKER"
-
-
-def _policy_rows():
-    lines = [line.split() for line in POLICY.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == ROLES
-    for row in rows:
-        for role, cell in zip(ROLES, row[2:], strict=True):
-            yield pytest.param(row[1], role, cell == "Y", id=f"{row[0]}-{row[1]}-{role}")
 
 
 @pytest.fixture
@@ -49,7 +38,7 @@ def _edit_form(deal) -> dict:
     return {"name": "CHANGED", "account_name": deal.account_name, "currency": deal.currency, "amount": "1.00"}
 
 
-@pytest.mark.parametrize(("action", "role", "allowed"), list(_policy_rows()))
+@pytest.mark.parametrize(("action", "role", "allowed"), policy_cells(POLICY, POLICY_ROLES))
 def test_deal_policy(client, world, action, role, allowed):
     users, deal = world
     client.force_login(users[role])

@@ -19,14 +19,12 @@ from deals.services.share_links import share_link_create
 from templates_lib.models import CollateralDocument
 from templates_lib.services.audience import template_share
 
-from ..factories.accounts import OrganisationFactory, policy_role_users
+from ..factories.accounts import POLICY_ROLES, OrganisationFactory, policy_role_users
 from ..factories.approvals import make_document
 from ..factories.brand import make_brand_kit
 from ..factories.templates_lib import make_template
-from ..refusals import assert_refused_like_missing
+from ..refusals import assert_refused_like_missing, policy_cells
 from ..transactions import rolled_back_transaction
-
-ROLES = ["rep", "partner_a", "partner_manager_a", "partner_b", "brand_manager", "analyst", "admin"]
 
 POLICY = """
 object         action         rep partner_a partner_manager_a partner_b brand_manager analyst admin
@@ -37,15 +35,6 @@ share_link_a   notifications   -      Y             -             -          -  
 """
 
 RECIPIENT = "SHARE-LINK-RECIPIENT-MARKER"
-
-
-def _policy_rows():
-    lines = [line.split() for line in POLICY.strip().splitlines()]
-    header, rows = lines[0], lines[1:]
-    assert header[2:] == ROLES
-    for row in rows:
-        for role, cell in zip(ROLES, row[2:], strict=True):
-            yield pytest.param(row[1], role, cell == "Y", id=f"{row[0]}-{row[1]}-{role}")
 
 
 def _build_world() -> dict:
@@ -85,7 +74,7 @@ def _link_url(name: str, document_id, link_id) -> str:
 NEW_LINK = {"recipient_name": "Someone new", "expires_in_days": "7"}
 
 
-@pytest.mark.parametrize(("action", "role", "allowed"), list(_policy_rows()))
+@pytest.mark.parametrize(("action", "role", "allowed"), policy_cells(POLICY, POLICY_ROLES))
 def test_share_link_access_policy(client, world, action, role, allowed):
     client.force_login(world["users"][role])
     document, link = world["document"], world["link"]
