@@ -85,8 +85,10 @@ def test_request_changes_resubmit_approve_download(demo, live_server, browser_pa
     # The rep downloads the final PDF.
     rep.reload()
     rep.wait_for_selector(".approval-badge >> text=Approved")
+    rep.click("text=Download PDF")
+    rep.check("label:has-text('No specific deal') input[type=radio]")
     with rep.expect_download() as download_info:
-        rep.click("text=Download PDF")
+        rep.click("form[data-deal-picker] button:has-text('Download PDF')")
     pdf = Path(download_info.value.path()).read_bytes()
     text = pdf_text(pdf)
     assert FIXED_STORY in text

@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 import pytest
 
+from deals.models import DeliveryEvent
+
 from ..pdf import text as pdf_text
 from .conftest import ARTIFACTS
 
@@ -59,8 +61,11 @@ def test_rep_personalises_a_one_pager_and_downloads_the_pdf(demo, live_server, b
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Saved “Fjord Maritime one-pager”.")
 
+    page.click("text=Download PDF")
+    # The rep has open deals, so the download asks which one it is for (and remembers the answer).
+    page.check("label:has-text('Fjord Maritime — fleet analytics') input[type=radio]")
     with page.expect_download() as download_info:
-        page.click("text=Download PDF")
+        page.click("form[data-deal-picker] button:has-text('Download PDF')")
     pdf = Path(download_info.value.path()).read_bytes()
 
     assert pdf.startswith(b"%PDF-")
@@ -68,3 +73,4 @@ def test_rep_personalises_a_one_pager_and_downloads_the_pdf(demo, live_server, b
     assert "Made for Fjord Maritime's fleet team" in text
     assert "CONTENT THAT WINS DEALS" in text.upper()
     assert download_info.value.suggested_filename == "fjord-maritime-one-pager.pdf"
+    assert DeliveryEvent.objects.get().deal.name == "Fjord Maritime — fleet analytics"
