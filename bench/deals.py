@@ -47,7 +47,13 @@ def main() -> None:
     if "share" in parts:
         from deals_share import run_share_benchmark
 
-        results["share"] = run_share_benchmark()
+        share = results["share"] = run_share_benchmark()
+        print(
+            f"share-link page view ({share['runs']} runs, {share['pages']} page(s), images cached): "
+            f"{share['median_ms']:.2f} ms median, {share['p90_ms']:.2f} ms p90, "
+            f"{share['queries']} queries; target under {share['target_median_ms']} ms median: "
+            f"{'met' if share['target_met'] else 'missed'}"
+        )
     print(f"== done on {arguments.database}: {', '.join(results)}")
 
 

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -70,7 +71,7 @@ class BrandSnapshot:
     contact: dict = field(default_factory=dict)
     icc_profile: str = ""
 
-    @property
+    @cached_property  # a snapshot never changes; every render key and event reads its version
     def version(self) -> str:
         payload = json.dumps(asdict(self), sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

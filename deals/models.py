@@ -289,6 +289,10 @@ class DeliveryEvent(models.Model):
     render = models.JSONField(default=dict)
     detail = models.JSONField(default=dict, blank=True, help_text="Channel details, e.g. pages seen.")
 
+    # Events point at documents and templates, but nothing should be found "in use" through an
+    # event, and indexing each one would cost every download a query and a queued task.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         indexes = [

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ class RenderJob:
     watermark: str
     brand: BrandSnapshot
 
-    @property
+    @cached_property  # asked for by the cache lookup, the render and the delivery event of one request
     def key(self) -> str:
         resolved = resolve_values(template=self.template, values=self.values, token_context=self.token_context)
         layout = self.template.layout_spec
