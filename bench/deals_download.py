@@ -46,11 +46,12 @@ def run_download_benchmark(runs: int = RUNS) -> dict:
 
     without, recorded = [], []
     events_before = DeliveryEvent.objects.count()
-    for _ in range(2):  # alternate blocks, so drift on the machine falls on both sides
+    for _ in range(2 * runs):  # interleaved, request by request, so drift on the machine falls on both sides
         with mock.patch("portal.views.downloads.record_delivery", return_value=None):
-            without += _timed(client, url, runs)
-        recorded += _timed(client, url, runs)
+            without += _timed(client, url, 1)
+        recorded += _timed(client, url, 1)
     written = DeliveryEvent.objects.count() - events_before
+    paired = [with_event - plain for with_event, plain in zip(recorded, without, strict=True)]
 
     figures = {
         "document": document.title,
@@ -58,6 +59,7 @@ def run_download_benchmark(runs: int = RUNS) -> dict:
         "without_event_median_ms": statistics.median(without),
         "with_event_median_ms": statistics.median(recorded),
         "event_overhead_median_ms": statistics.median(recorded) - statistics.median(without),
+        "event_overhead_paired_median_ms": statistics.median(paired),
         "with_event_p90_ms": statistics.quantiles(recorded, n=10)[-1],
         "events_written": written,
     }
@@ -65,7 +67,8 @@ def run_download_benchmark(runs: int = RUNS) -> dict:
         f"cached final PDF download ({figures['runs']} runs each): "
         f"{figures['without_event_median_ms']:.2f} ms median without the event, "
         f"{figures['with_event_median_ms']:.2f} ms with it "
-        f"(overhead {figures['event_overhead_median_ms']:.2f} ms; target under 3 ms); "
+        f"(overhead {figures['event_overhead_median_ms']:.2f} ms; median of the paired differences "
+        f"{figures['event_overhead_paired_median_ms']:.2f} ms; target under 3 ms); "
         f"{figures['events_written']} events written"
     )
     return figures

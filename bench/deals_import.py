@@ -145,12 +145,14 @@ def _run(work: Path, rows: int) -> dict:
         "reimport_seconds": round(again_preview_s + again_commit_s, 2),
         "peak_memory_mb": round(rss_peak - rss_before, 1),
         "memory_measure": "growth of peak RSS (ru_maxrss) during the first import",
-        "target_met": total < 30 and rss_peak - rss_before < 250,
+        "process_peak_rss_mb": round(rss_peak, 1),
+        "target_met": total < 30 and rss_peak < 250,
     }
     print(
         f"deal import on {result['database']}: {rows:,} rows ({result['file_mb']} MB) in {total:.1f} s "
         f"(preview {preview_s:.1f} s, commit {commit_s:.1f} s) = {result['rows_per_second']:,} rows/s; "
-        f"peak memory +{result['peak_memory_mb']} MB (ru_maxrss); re-import (no change) "
+        f"peak memory +{result['peak_memory_mb']} MB during the import, {result['process_peak_rss_mb']} MB for the "
+        f"whole process (Django, the demo load and the import; ru_maxrss); re-import (no change) "
         f"{result['reimport_seconds']} s; target <30 s and <250 MB: {'met' if result['target_met'] else 'MISSED'}"
     )
     return result

@@ -255,6 +255,18 @@ class ShareLink(models.Model):
         return f"{self.document} for {self.recipient_name}"
 
 
+class ShareRateCounter(models.Model):
+    """Requests counted for a share-link rate limit in the current fixed window: one row per client
+    address or link, bumped by a single upsert per request (deals/services/share_throttle.py)."""
+
+    counter_key = models.CharField(max_length=80, primary_key=True)
+    slot = models.BigIntegerField(help_text="The window this count belongs to (Unix time // window length).")
+    hits = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.counter_key}: {self.hits} in window {self.slot}"
+
+
 class DeliveryEvent(models.Model):
     """Final output left the portal: what, from which approved revision, for which deal, by whom,
     through which channel, and the SHA-256 of the bytes delivered. Append-only in the database.

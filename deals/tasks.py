@@ -10,6 +10,7 @@ from accounts.task_retry import retry_transient_errors
 
 from .services.imports import commit_deal_import, preview_deal_import
 from .services.share_links import share_summaries_send
+from .services.share_throttle import share_rate_counters_prune
 
 __all__ = ["commit_deal_import", "preview_deal_import", "send_share_summaries"]
 
@@ -19,4 +20,6 @@ __all__ = ["commit_deal_import", "preview_deal_import", "send_share_summaries"]
 def send_share_summaries() -> int:
     """The daily summary of share-link opens (see share_summaries_send); returns owners told.
     Safe to run again: each owner's opens are summarised once."""
-    return share_summaries_send()
+    told = share_summaries_send()
+    share_rate_counters_prune()
+    return told

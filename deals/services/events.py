@@ -41,26 +41,32 @@ def record_delivery(
     creator. Raises DeliveryNotRecorded on any database error: the caller refuses the delivery."""
     job = output.job
     accountable = share_link.created_by if share_link is not None else user
+
+    def write() -> DeliveryEvent:
+        return DeliveryEvent.objects.create(
+            channel=channel,
+            document=output.document,
+            document_revision_id=output.revision_id,
+            template_id=output.document.template_id,
+            template_revision_id=job.revision_id,
+            deal=deal,
+            user=user,
+            organisation_id=accountable.organisation_id if accountable is not None else None,
+            region_id=accountable.effective_region_id if accountable is not None else None,
+            share_link=share_link,
+            profile=job.profile,
+            render_key=job.key,
+            sha256=hashlib.sha256(delivered).hexdigest(),
+            renderer_version=RENDERER_VERSION,
+            render=render_record(job, deal=deal),
+            detail=detail or {},
+        )
+
     try:
-        with transaction.atomic():
-            return DeliveryEvent.objects.create(
-                channel=channel,
-                document=output.document,
-                document_revision_id=output.revision_id,
-                template_id=output.document.template_id,
-                template_revision_id=job.revision_id,
-                deal=deal,
-                user=user,
-                organisation_id=accountable.organisation_id if accountable is not None else None,
-                region_id=accountable.effective_region_id if accountable is not None else None,
-                share_link=share_link,
-                profile=job.profile,
-                render_key=job.key,
-                sha256=hashlib.sha256(delivered).hexdigest(),
-                renderer_version=RENDERER_VERSION,
-                render=render_record(job, deal=deal),
-                detail=detail or {},
-            )
+        if not transaction.get_connection().in_atomic_block:
+            return write()  # one INSERT, committed on its own
+        with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
+            return write()
     except DatabaseError as exc:
         logger.exception("Could not record the %s delivery of document %s", channel, output.document.pk)
         raise DeliveryNotRecorded("The delivery could not be recorded, so it was not sent. Try again shortly.") from exc

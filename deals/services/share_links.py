@@ -188,10 +188,9 @@ def share_link_for_token(token: str) -> ShareLink | None:
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
     link = (
-        ShareLink.objects.select_related(
-            "document__owner__organisation", "document__template", "document__live_revision", "deal", "created_by"
-        )
+        ShareLink.objects.select_related("document__owner__organisation", "document__template", "deal", "created_by")
         .filter(token_hash=token_hash(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by()
         .first()
     )
     if link is None or link.document.deleted_at is not None or final_output_refusal(link.document):
@@ -215,9 +214,9 @@ def share_link_opened(
             share_link=link,
             detail={"pages_seen": pages_seen},
         )
-        is_first = ShareLink.objects.filter(pk=link.pk, first_opened_at__isnull=True).update(
-            first_opened_at=event.occurred_at
-        )
+        is_first = link.first_opened_at is None and ShareLink.objects.filter(
+            pk=link.pk, first_opened_at__isnull=True
+        ).update(first_opened_at=event.occurred_at)
         if is_first and link.notify_opens:
             _notify_first_open(link, event)
     return event

@@ -1,5 +1,6 @@
 """Tell each owner, in one notification, how often their share links were opened since the last
-summary (the first open of a link is notified at once). Run it once a day from cron:
+summary (the first open of a link is notified at once), and forget ended rate-limit windows. Run it
+once a day from cron:
 
     15 7 * * * cd /srv/lastmile && .venv/bin/python manage.py send_share_summaries
 
@@ -8,6 +9,7 @@ or queue the `deals.tasks.send_share_summaries` task. Overlapping runs tell each
 from django.core.management.base import BaseCommand
 
 from deals.services.share_links import share_summaries_send
+from deals.services.share_throttle import share_rate_counters_prune
 
 
 class Command(BaseCommand):
@@ -16,3 +18,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         told = share_summaries_send()
         self.stdout.write(f"Sent share-link summaries to {told} owner{'' if told == 1 else 's'}.")
+        share_rate_counters_prune()
