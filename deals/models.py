@@ -318,3 +318,4 @@ class DeliveryEvent(models.Model):
 
 
 from .import_models import DealImport, ImportPreset, ImportState  # noqa: E402,F401 (CSV imports, ADR 13)
+from .rollup_models import ActivityDay, DealUse, RevisionDealUse, TemplateDealUse  # noqa: E402,F401 (ADR 17)

@@ -17,6 +17,7 @@ from templates_lib.rendering.html import RENDERER_VERSION, resolve_values
 from templates_lib.tokens import NameInsteadOfLogo
 
 from ..models import Deal, DeliveryEvent, ShareLink
+from .rollups import roll_up
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +63,16 @@ def record_delivery(
             detail=detail or {},
         )
 
+    def write_and_count() -> DeliveryEvent:
+        event = write()
+        roll_up(event)
+        return event
+
     try:
-        if not transaction.get_connection().in_atomic_block:
-            return write()  # one INSERT, committed on its own
-        with transaction.atomic():  # a savepoint: a failure leaves the caller's transaction usable
-            return write()
+        # A transaction of its own, or a savepoint inside the caller's: a failure leaves neither
+        # the event without its rollups nor the caller's transaction unusable.
+        with transaction.atomic():
+            return write_and_count()
     except DatabaseError as exc:
         logger.exception("Could not record the %s delivery of document %s", channel, output.document.pk)
         raise DeliveryNotRecorded("The delivery could not be recorded, so it was not sent. Try again shortly.") from exc
