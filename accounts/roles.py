@@ -43,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         # Wagtail checks image permissions against wagtailimages.Image, even with a custom image model.
         *[("wagtailimages", f"{action}_image") for action in ("add", "change", "delete", "choose")],
         ("deals", "view_deliveryevent"),
+        ("reports", "view_reports"),
     ],
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,
@@ -60,6 +61,9 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         ("deals", "view_connection"),
         # Deal CSV imports (deals/admin/imports.py): any connection; presets saved for everyone.
         ("deals", "add_dealimport"),
+        # Reports, and what the company sets for them (thresholds, bands).
+        ("reports", "view_reports"),
+        ("reports", "change_reportsettings"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

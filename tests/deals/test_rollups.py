@@ -1,10 +1,11 @@
 import datetime
 
-import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 from django.utils import timezone
+
+import pytest
 
 from deals.models import ActivityDay, DealUse, DeliveryEvent, RevisionDealUse, TemplateDealUse
 from deals.services import rollups
@@ -28,7 +29,7 @@ def at(monkeypatch):
 
 
 def aware(*args) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(*args))
+    return datetime.datetime(*args, tzinfo=timezone.get_current_timezone())
 
 
 def test_a_delivery_for_a_deal_counts_the_template_as_used_by_it(approved_document, rep, deal, at):
