@@ -1,0 +1,93 @@
+"""What every report page shares: who may open it (404 for anyone else), the filters (refused
+with a 400 when unknown or out of the user's scope), the window and notes in exports."""
+
+from django.http import Http404, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+
+from wagtail.admin.views.reports import ReportView
+
+from ..access import may_see_reports
+from ..exports import SafeSpreadsheetExportMixin
+from ..filters import ReportFilters, ReportFilterSet, report_filters, unknown_keys
+from ..models import ReportSettings
+
+
+class LastmileReportView(SafeSpreadsheetExportMixin, ReportView):
+    """A report over rows a selector computes (dataclasses, not a queryset). Subclasses set
+    `filterset_class` and implement `report_rows(filters)`."""
+
+    filterset_class = ReportFilterSet
+    header_icon = "table"
+    refused_template_name = "reports/refused_filters.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_see_reports(request.user):
+            raise Http404
+        refusal = self.refusal()
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+    def refusal(self):
+        """A 400 naming what is wrong with the filters, or None when they are usable."""
+        unknown = unknown_keys(self.request.GET, self.filters)
+        if unknown:
+            return HttpResponseBadRequest(
+                "This report does not take these parameters: " + ", ".join(key[:40] for key in unknown[:10]),
+                content_type="text/plain; charset=utf-8",
+            )
+        if not self.filters.is_valid():
+            return TemplateResponse(
+                self.request,
+                self.refused_template_name,
+                {"page_title": self.page_title, "form": self.filters.form, "index_url": self.index_url},
+                status=400,
+            )
+        return None
+
+    @cached_property
+    def filters(self):
+        # Always a filterset, even when every value is the default: refusal() needs its form.
+        return self.filterset_class(**self.get_filterset_kwargs())
+
+    @cached_property
+    def report_filters(self) -> ReportFilters:
+        return report_filters(self.filters.form.cleaned_data, user=self.request.user)
+
+    @cached_property
+    def settings(self) -> ReportSettings:
+        return ReportSettings.load(request_or_site=self.request)
+
+    def user_has_permission(self, permission):
+        return may_see_reports(self.request.user)
+
+    def get_queryset(self):
+        return self.report_rows(self.report_filters)
+
+    def filter_queryset(self, queryset):
+        return queryset  # the selector has filtered already
+
+    def report_rows(self, filters: ReportFilters) -> list:
+        raise NotImplementedError
+
+    def get_export_notes(self) -> list[str]:
+        return [f"Window: {self.report_filters.window}", *self.filter_notes()]
+
+    def filter_notes(self) -> list[str]:
+        form = self.filters.form
+        notes = []
+        for name in form.changed_data:
+            if name == "period":
+                continue
+            value = form.cleaned_data.get(name)
+            if value:
+                shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+                notes.append(f"{form.fields[name].label}: {shown}")
+        return notes
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["filters_applied"] = self.report_filters
+        context["report_settings"] = self.settings
+        return context
