@@ -16,6 +16,7 @@ from .views import (
     health,
     library,
     notifications,
+    organisation_usage,
     team,
     uploads,
 )
@@ -82,6 +83,7 @@ portal_urls = [
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),
     path("team/", team.team_detail, name="team"),
+    path("team/usage/", organisation_usage.organisation_usage, name="team-usage"),
     path("team/invite/", team.team_invite, name="team-invite"),
     path("team/logo/", team.team_logo_upload, name="team-logo"),
     path("team/invitations/<uuid:public_id>/revoke/", team.team_invitation_revoke, name="team-invitation-revoke"),
@@ -98,6 +100,8 @@ portal_urls = [
 ]
 
 urlpatterns = [
+    # Reports first: whoever may not read them gets a 404 there, not Wagtail's login redirect.
+    path("admin/reports/", include("reports.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
     path("healthz", health.healthz, name="healthz"),

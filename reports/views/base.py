@@ -1,10 +1,16 @@
 """What every report page shares: who may open it (404 for anyone else), the filters (refused
 with a 400 when unknown or out of the user's scope), the window and notes in exports."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import ReportView
 
 from ..access import may_see_reports
@@ -18,6 +24,7 @@ class LastmileReportView(SafeSpreadsheetExportMixin, ReportView):
     `filterset_class` and implement `report_rows(filters)`."""
 
     filterset_class = ReportFilterSet
+    template_name = "reports/report.html"
     header_icon = "table"
     refused_template_name = "reports/refused_filters.html"
 
@@ -91,3 +98,27 @@ class LastmileReportView(SafeSpreadsheetExportMixin, ReportView):
         context["filters_applied"] = self.report_filters
         context["report_settings"] = self.settings
         return context
+
+
+class ReportMenuItem(MenuItem):
+    """Shown in Wagtail's Reports menu to those who may read reports."""
+
+    def is_shown(self, request):
+        return may_see_reports(request.user)
+
+
+def report_view(view_func):
+    """Report URLs sit beside Wagtail admin's, not inside it: someone signed in who may not read
+    reports (a rep, a partner) gets a 404 as if the page did not exist, where Wagtail would
+    redirect; those who may get Wagtail's own admin handling."""
+    admin_view = require_admin_access(view_func)
+
+    @wraps(view_func)
+    def decorated(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+        if not may_see_reports(request.user):
+            raise Http404
+        return admin_view(request, *args, **kwargs)
+
+    return decorated
