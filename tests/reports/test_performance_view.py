@@ -1,8 +1,9 @@
 import io
 
+from django.urls import reverse
+
 import openpyxl
 import pytest
-from django.urls import reverse
 
 from .conftest import WINDOW
 
@@ -36,7 +37,9 @@ def test_the_page_says_too_few_to_judge_and_association_not_effect(analyst_clien
 def test_the_headline_chart_is_a_server_drawn_figure(analyst_client, dataset):
     body = analyst_client.get(URL, WINDOW).content.decode()
 
-    assert "<figure" in body and "<figcaption" in body and 'role="img"' in body
+    assert "<figure" in body
+    assert "<figcaption" in body
+    assert 'role="img"' in body
 
 
 @pytest.mark.parametrize("user_fixture", ["rep", "partner_user", "manager"])
@@ -100,7 +103,8 @@ def test_a_formula_in_a_template_title_opens_as_text_in_the_xlsx(analyst_client,
         io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
     ).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == template.title]
-    assert cells and all(cell.data_type == "s" for cell in cells)
+    assert cells
+    assert all(cell.data_type == "s" for cell in cells)
 
 
 def test_adjusting_shows_the_mantel_haenszel_figures(analyst_client, dataset):
