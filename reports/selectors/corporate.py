@@ -107,7 +107,7 @@ def shown_text(value: Any, slot_type: str) -> str:
     elif isinstance(value, list | tuple):
         value = " ".join(str(item) for item in value)
     text = str(value)
-    if slot_type == SlotType.RICH_TEXT or "<" in text:
+    if slot_type == SlotType.RICH_TEXT:
         text = rich_text_plain(text)
     return " ".join(text.split())
 
