@@ -1,8 +1,9 @@
 """Report pages, mounted by portal/urls.py at admin/reports/ ahead of Wagtail admin's URLs so that
 anyone who may not read reports gets a 404 (reports.views.base.report_view)."""
 
-from .views import performance
+from .views import performance, template_page
 
 urlpatterns = [
     *performance.urls(),
+    *template_page.urls(),
 ]

@@ -15,7 +15,7 @@ from wagtail.admin.views.reports import ReportView
 
 from ..access import may_see_reports
 from ..exports import SafeSpreadsheetExportMixin
-from ..filters import ReportFilters, ReportFilterSet, report_filters, unknown_keys
+from ..filters import LISTING_KEYS, ReportFilters, ReportFilterSet, report_filters, unknown_keys
 from ..models import ReportSettings
 
 
@@ -96,6 +96,10 @@ class LastmileReportView(SafeSpreadsheetExportMixin, ReportView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["filters_applied"] = self.report_filters
+        query = self.request.GET.copy()
+        for key in LISTING_KEYS:
+            query.pop(key, None)
+        context["filter_query"] = query.urlencode()
         context["report_settings"] = self.settings
         return context
 

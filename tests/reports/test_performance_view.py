@@ -122,3 +122,41 @@ def test_an_empty_window_says_what_to_do(analyst_client, dataset):
 
 def test_the_report_is_in_the_reports_menu_for_analysts(analyst_client, dataset):
     assert URL.encode() in analyst_client.get(reverse("wagtailadmin_home")).content
+
+
+def test_a_templates_own_page_shows_its_figures_trend_and_revisions(analyst_client, dataset):
+    template = dataset.templates["A"]
+
+    response = analyst_client.get(reverse("reports_template", args=[template.pk]), WINDOW)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "2 of 3 won: 67% (21–94%)" in body  # the template, and its only revision below
+    assert "Revisions side by side" in body
+    assert "Mar 2026" in body  # the month-by-month table behind the trend chart
+
+
+def test_a_revision_row_counts_the_deals_that_used_that_revision(analyst_client, dataset):
+    template = dataset.templates["A"]
+
+    body = analyst_client.get(reverse("reports_template", args=[template.pk]), WINDOW).content.decode()
+
+    assert body.count("2 of 3 won") == 2
+
+
+def test_an_unknown_template_page_is_404(analyst_client, dataset):
+    assert analyst_client.get(reverse("reports_template", args=[999999])).status_code == 404
+
+
+def test_a_rep_gets_404_on_a_templates_page(rep_client, dataset):
+    template = dataset.templates["A"]
+
+    assert rep_client.get(reverse("reports_template", args=[template.pk])).status_code == 404
+
+
+def test_the_performance_table_links_each_template_to_its_page_with_the_same_filters(analyst_client, dataset):
+    template = dataset.templates["A"]
+
+    body = analyst_client.get(URL, WINDOW).content.decode()
+
+    assert f"{reverse('reports_template', args=[template.pk])}?period_from=2026-01-01&amp;period_to=2026-06-30" in body
