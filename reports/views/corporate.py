@@ -5,16 +5,14 @@ from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 
 import django_filters
 
-from ..access import may_see_reports
 from ..charts import Bar, band_chart, format_value
 from ..filters import ReportFilters, ReportFilterSet
 from ..selectors.corporate import GroupBy, corporate_share_rows
-from .base import LastmileReportView
+from .base import LastmileReportView, ReportMenuItem, report_view
 
 NAMESPACE = "corporate_report"
 
@@ -156,18 +154,12 @@ class CorporateReportView(LastmileReportView):
         return context
 
 
-@hooks.register("register_admin_urls")
-def register_urls():
+def urls() -> list:
     urls = [
-        path("", CorporateReportView.as_view(), name="index"),
-        path("results/", CorporateReportView.as_view(results_only=True), name="results"),
+        path("", report_view(CorporateReportView.as_view()), name="index"),
+        path("results/", report_view(CorporateReportView.as_view(results_only=True)), name="results"),
     ]
-    return [path("reports/corporate/", include((urls, NAMESPACE)))]
-
-
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_see_reports(request.user)
+    return [path("corporate/", include((urls, NAMESPACE)))]
 
 
 @hooks.register("register_reports_menu_item")

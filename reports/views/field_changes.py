@@ -23,8 +23,8 @@ from ..charts import format_value
 from ..filters import ReportFilters, ReportFilterSet
 from ..selectors.corporate import GroupBy
 from ..selectors.field_changes import MIN_WRITERS, field_change_rows, promotion_source, turnaround_rows
-from .base import LastmileReportView
-from .corporate import DefinedColumn, ReportMenuItem, defined_columns
+from .base import LastmileReportView, ReportMenuItem, report_view
+from .corporate import DefinedColumn, defined_columns
 
 NAMESPACE = "field_changes_report"
 
@@ -228,16 +228,19 @@ def promote(request):
     return redirect(next_url)
 
 
-@hooks.register("register_admin_urls")
-def register_urls():
+def urls() -> list:
     urls = [
-        path("", FieldChangesReportView.as_view(), name="index"),
-        path("results/", FieldChangesReportView.as_view(results_only=True), name="results"),
-        path("promote/", promote, name="promote"),
-        path("turnaround/", TurnaroundReportView.as_view(), name="turnaround"),
-        path("turnaround/results/", TurnaroundReportView.as_view(results_only=True), name="turnaround-results"),
+        path("", report_view(FieldChangesReportView.as_view()), name="index"),
+        path("results/", report_view(FieldChangesReportView.as_view(results_only=True)), name="results"),
+        path("promote/", report_view(promote), name="promote"),
+        path("turnaround/", report_view(TurnaroundReportView.as_view()), name="turnaround"),
+        path(
+            "turnaround/results/",
+            report_view(TurnaroundReportView.as_view(results_only=True)),
+            name="turnaround-results",
+        ),
     ]
-    return [path("reports/field-changes/", include((urls, NAMESPACE)))]
+    return [path("field-changes/", include((urls, NAMESPACE)))]
 
 
 @hooks.register("register_reports_menu_item")
