@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from deals.models import Stage
 from tests.factories.deals import ConnectionFactory, company_stages, map_stage
 
-SAMPLES = Path(__file__).resolve().parent / "samples"  # copies of ../shared/samples: a clean clone has no sibling folder
+# Copies of ../shared/samples: a clean clone has no sibling folder.
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 SF_HEADER = (
     '"Opportunity ID","Opportunity Name","Account Name","Opportunity Owner","Stage","Amount Currency",'
