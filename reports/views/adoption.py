@@ -12,7 +12,7 @@ import django_filters
 from ..charts import Bar, bar_chart
 from ..filters import ReportFilters, ReportFilterSet
 from ..selectors.adoption import organisation_adoption_list, person_adoption_list
-from .base import LastmileReportView, ReportMenuItem
+from .base import LastmileReportView, ReportMenuItem, report_view
 
 BY_PERSON = "person"
 BY_ORGANISATION = "organisation"
@@ -195,15 +195,12 @@ class AdoptionView(LastmileReportView):
         return context
 
 
-urlpatterns = [
-    path("", AdoptionView.as_view(), name="index"),
-    path("results/", AdoptionView.as_view(results_only=True), name="results"),
-]
-
-
-@hooks.register("register_admin_urls")
-def register_adoption_urls():
-    return [path("reports/adoption/", include((urlpatterns, "lastmile_reports_adoption")))]
+def urls() -> list:
+    patterns = [
+        path("", report_view(AdoptionView.as_view()), name="index"),
+        path("results/", report_view(AdoptionView.as_view(results_only=True)), name="results"),
+    ]
+    return [path("adoption/", include((patterns, "lastmile_reports_adoption")))]
 
 
 @hooks.register("register_reports_menu_item")

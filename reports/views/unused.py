@@ -21,7 +21,7 @@ from ..access import may_see_reports, report_region_ids
 from ..charts import Bar, bar_chart
 from ..filters import ReportFilters
 from ..selectors.unused import published_templates_in_scope, template_use_counts, unused_template_list
-from .base import LastmileReportView, ReportMenuItem
+from .base import LastmileReportView, ReportMenuItem, report_view
 
 IGNORED_FILTERS = ("organisation", "tier", "segment")
 
@@ -150,16 +150,13 @@ def retire_view(request, pk: int):
     return redirect(target)
 
 
-urlpatterns = [
-    path("", UnusedContentView.as_view(), name="index"),
-    path("results/", UnusedContentView.as_view(results_only=True), name="results"),
-    path("<int:pk>/retire/", retire_view, name="retire"),
-]
-
-
-@hooks.register("register_admin_urls")
-def register_unused_urls():
-    return [path("reports/unused-content/", include((urlpatterns, "lastmile_reports_unused")))]
+def urls() -> list:
+    patterns = [
+        path("", report_view(UnusedContentView.as_view()), name="index"),
+        path("results/", report_view(UnusedContentView.as_view(results_only=True)), name="results"),
+        path("<int:pk>/retire/", report_view(retire_view), name="retire"),
+    ]
+    return [path("unused-content/", include((patterns, "lastmile_reports_unused")))]
 
 
 @hooks.register("register_reports_menu_item")
