@@ -241,24 +241,29 @@ class _Scale:
         return self.low < value < self.high
 
 
-def _nice_step(span: float, target: int = 4) -> float:
+def _nice_step(span: float, target: int = 4, *, whole: bool = False) -> float:
+    """A round step for about `target` ticks; `whole` (counts) never goes below 1."""
     raw = span / target
+    if whole and raw <= 1:
+        return 1.0
     magnitude = 10 ** math.floor(math.log10(raw))
     for multiple in (1, 2, 2.5, 5, 10):
+        if whole and (multiple * magnitude) % 1:
+            continue
         if raw <= multiple * magnitude:
             return multiple * magnitude
     return 10 * magnitude
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, *, whole: bool = False) -> float:
     if value <= 0:
         return 1.0
-    step = _nice_step(value)
+    step = _nice_step(value, whole=whole)
     return math.ceil(value / step - 1e-9) * step
 
 
-def _tick_values(low: float, high: float) -> list[float]:
-    step = _nice_step(high - low)
+def _tick_values(low: float, high: float, *, whole: bool = False) -> list[float]:
+    step = _nice_step(high - low, whole=whole)
     first = math.ceil(low / step - 1e-9)
     values = []
     index = first
@@ -269,7 +274,7 @@ def _tick_values(low: float, high: float) -> list[float]:
 
 
 def _ticks(scale: _Scale, value_format: str) -> list[Tick]:
-    values = _tick_values(scale.low, scale.high)
+    values = _tick_values(scale.low, scale.high, whole=value_format == "number")
     ticks = []
     for value in values:
         x = scale.x(value)
@@ -410,7 +415,11 @@ def bar_chart(
     """Horizontal bars, the value printed at the end of each row. With `band` (e.g. (0.6, 0.7)) the band is
     shaded behind the bars, and bars outside it are drawn in the alert colour and say "below"/"above"."""
     values = [bar.value for bar in bars if bar.value is not None]
-    high = max([1.0, *values]) if value_format == "percent" else _nice_max(max(values, default=0))
+    high = (
+        max([1.0, *values])
+        if value_format == "percent"
+        else _nice_max(max(values, default=0), whole=value_format == "number")
+    )
     scale = _Scale((0.0, high), PAD, WIDTH - PAD)
     top = 22.0 if band else 4.0
     rows = []
@@ -517,7 +526,11 @@ def trend_chart(
     above its column when there is room; otherwise the highest and the latest are. X labels are thinned
     from the latest backwards so they do not overlap."""
     values = [value for _, value in points if value is not None]
-    high = 1.0 if value_format == "percent" and max(values, default=0) <= 1 else _nice_max(max(values, default=0))
+    high = (
+        1.0
+        if value_format == "percent" and max(values, default=0) <= 1
+        else _nice_max(max(values, default=0), whole=value_format == "number")
+    )
     bottom = TREND_TOP + TREND_PLOT_HEIGHT
     y_scale = _Scale((0.0, high), bottom, TREND_TOP)  # upside down: larger values higher
     label_chars = min(max((len(_clean(label)) for label, _ in points), default=1), 10)

@@ -257,3 +257,9 @@ def test_trend_chart_escapes_labels():
 )
 def test_format_value(value, value_format, expected):
     assert format_value(value, value_format) == expected
+
+
+def test_count_axes_tick_whole_numbers():
+    chart = bar_chart([Bar("Used", 2), Bar("Never used", 1)], caption="Templates")
+
+    assert [tick.label for tick in chart.ticks] == ["0", "1", "2"]
