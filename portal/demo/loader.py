@@ -27,6 +27,7 @@ from templates_lib.services.publishing import template_publish
 
 from . import images
 from .deals import load_deals
+from .report_history import load_report_history
 from .templates_data import DEMO_TEMPLATES
 
 DEMO_PASSWORD = "lastmile-demo"  # noqa: S105 - printed to the person running the demo
@@ -334,4 +335,5 @@ def load_demo() -> dict[str, object]:
     templates = load_templates(assets, publisher=users["brand"], organisations=organisations)
     load_documents(users, templates)
     load_deals(users, organisations)
+    load_report_history(users, organisations)
     return {"users": users, "templates": templates}
