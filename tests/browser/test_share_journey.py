@@ -49,7 +49,7 @@ def test_rep_shares_a_document_and_sees_the_prospect_open_it(demo, live_server, 
     with page.expect_download(timeout=60_000) as download:
         page.click("button:has-text('Download PDF')")
     assert download.value.suggested_filename.endswith(".pdf")
-    assert DeliveryEvent.objects.get(channel=Channel.PORTAL_PDF).deal == deal
+    assert DeliveryEvent.objects.filter(channel=Channel.PORTAL_PDF).latest("pk").deal == deal
 
     page.goto(document_url, wait_until="domcontentloaded", timeout=60_000)
     panel = page.locator("#share-links")
@@ -88,7 +88,7 @@ def test_rep_shares_a_document_and_sees_the_prospect_open_it(demo, live_server, 
     assert "1 open" in row.locator(".share-opens").inner_text()
     assert "First" in row.locator(".share-opens").inner_text()
     page.screenshot(path=str(SHOTS / "share-owner.png"), full_page=True)
-    event = DeliveryEvent.objects.get(channel=Channel.SHARE_VIEW)
+    event = DeliveryEvent.objects.filter(channel=Channel.SHARE_VIEW).latest("pk")
     assert event.deal.name == "Fjord Maritime fleet analytics"
 
     page.goto(f"{live_server.url}/deals/{deal.public_id}/", wait_until="domcontentloaded", timeout=60_000)
