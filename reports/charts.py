@@ -288,8 +288,8 @@ def _strip_path(xs: Sequence[float], strips: Sequence[tuple[float, float]]) -> s
     return "".join(f"M{_c(x)} {_c(top)}V{_c(bottom)}" for x in xs for top, bottom in strips)
 
 
-def _grid_path(scale: _Scale, strips, axis_y: float) -> str:
-    xs = [scale.x(value) for value in _tick_values(scale.low, scale.high)]
+def _grid_path(scale: _Scale, strips, axis_y: float, *, whole: bool = False) -> str:
+    xs = [scale.x(value) for value in _tick_values(scale.low, scale.high, whole=whole)]
     return _strip_path(xs, [*strips, (axis_y - 4, axis_y)])
 
 
@@ -472,7 +472,7 @@ def bar_chart(
         rows=rows,
         ticks=_ticks(scale, value_format),
         grid_top=_c(top),
-        grid_path=_grid_path(scale, strips, axis_y),
+        grid_path=_grid_path(scale, strips, axis_y, whole=value_format == "number"),
         axis_y=_c(axis_y),
         tick_y=_c(axis_y + 14),
         extra=extra,
@@ -576,7 +576,7 @@ def trend_chart(
             anchor="end",
             text_at=_c(y_scale.x(value) + 4),
         )
-        for value in _tick_values(0.0, high)
+        for value in _tick_values(0.0, high, whole=value_format == "number")
     ]
     return Chart(
         kind="trend",

@@ -121,7 +121,7 @@ def headline_chart(report: PerformanceReport, *, limit: int = 12):
             f"the line is deals that used no template."
         ),
         reference=none.value,
-        reference_label=f"No template {percent(none.value)} (n={none.n})",
+        reference_label=f"No template (n={none.n})",
     )
 
 
