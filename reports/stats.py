@@ -134,13 +134,7 @@ def mantel_haenszel_ratio(strata: Iterable[Stratum], z: float = Z95) -> Estimate
 
     Strata with an empty group are skipped. None when no stratum is left or when ΣR or ΣS is 0.
     """
-    used = [s for s in strata if s.is_informative]
-    sum_r = sum(s.a * s.n0 / s.total for s in used)
-    sum_s = sum(s.c * s.n1 / s.total for s in used)
-    if sum_r == 0 or sum_s == 0:
-        return None
-    numerator = sum(((s.a + s.c) * s.n1 * s.n0 - s.a * s.c * s.total) / s.total**2 for s in used)
-    return _ratio_estimate(sum_r / sum_s, numerator / (sum_r * sum_s), z)
+    return mantel_haenszel_counts([(s.a, s.n1, s.c, s.n0) for s in strata], z)[0]
 
 
 def mantel_haenszel_difference(strata: Iterable[Stratum], z: float = Z95) -> Estimate | None:
@@ -149,14 +143,36 @@ def mantel_haenszel_difference(strata: Iterable[Stratum], z: float = Z95) -> Est
 
     Strata with an empty group are skipped. None when no stratum is left.
     """
-    used = [s for s in strata if s.is_informative]
-    if not used:
-        return None
-    sum_w = sum(s.n1 * s.n0 / s.total for s in used)
-    d = sum((s.a * s.n0 - s.c * s.n1) / s.total for s in used) / sum_w
-    sum_p = sum((s.n1**2 * s.c - s.n0**2 * s.a + s.n1 * s.n0 * (s.n0 - s.n1) / 2) / s.total**2 for s in used)
-    sum_q = sum((s.a * (s.n0 - s.c) + s.c * (s.n1 - s.a)) / (2 * s.total) for s in used)
-    return Estimate(d, _normal_interval(d, (d * sum_p + sum_q) / sum_w**2, z))
+    return mantel_haenszel_counts([(s.a, s.n1, s.c, s.n0) for s in strata], z)[1]
+
+
+def mantel_haenszel_counts(
+    strata: Iterable[tuple[int, int, int, int]], z: float = Z95
+) -> tuple[Estimate | None, Estimate | None]:
+    """Both Mantel-Haenszel estimates (ratio, difference) in one pass over plain (a, n1, c, n0)
+    tuples, for reports that hold many strata equal across many templates. The formulas are those
+    of `mantel_haenszel_ratio` and `mantel_haenszel_difference`; counts are the caller's to check."""
+    sum_r = sum_s = gr_numerator = sum_w = sum_d = sum_p = sum_q = 0.0
+    informative = False
+    for a, n1, c, n0 in strata:
+        if n1 <= 0 or n0 <= 0:
+            continue
+        informative = True
+        total = n1 + n0
+        sum_r += a * n0 / total
+        sum_s += c * n1 / total
+        gr_numerator += ((a + c) * n1 * n0 - a * c * total) / total**2
+        sum_w += n1 * n0 / total
+        sum_d += (a * n0 - c * n1) / total
+        sum_p += (n1**2 * c - n0**2 * a + n1 * n0 * (n0 - n1) / 2) / total**2
+        sum_q += (a * (n0 - c) + c * (n1 - a)) / (2 * total)
+    if not informative:
+        return None, None
+    ratio = None
+    if sum_r != 0 and sum_s != 0:
+        ratio = _ratio_estimate(sum_r / sum_s, gr_numerator / (sum_r * sum_s), z)
+    d = sum_d / sum_w
+    return ratio, Estimate(d, _normal_interval(d, (d * sum_p + sum_q) / sum_w**2, z))
 
 
 def two_sided_p_difference(a: int, n1: int, c: int, n0: int) -> float | None:

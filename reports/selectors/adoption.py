@@ -24,6 +24,7 @@ from deals.models import ActivityDay
 from templates_lib.models import CollateralDocument
 
 from ..filters import ReportFilters
+from .windows import in_window
 
 PORTAL_ROLES = (Role.SALES_REP, Role.PARTNER_USER, Role.PARTNER_MANAGER)
 
@@ -120,7 +121,7 @@ def person_adoption_list(filters: ReportFilters, *, inactive_only: bool = False)
     people = list(people_with_access(filters).select_related("organisation__region", "region"))
     ids = [person.pk for person in people]
     documents = dict(
-        CollateralDocument.objects.filter(_period(filters, "created_at__date"), owner_id__in=ids)
+        CollateralDocument.objects.filter(in_window("created_at", filters), owner_id__in=ids)
         .values("owner_id")
         .annotate(n=Count("pk"))
         .values_list("owner_id", "n")

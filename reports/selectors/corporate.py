@@ -36,6 +36,7 @@ from templates_lib.services.validation import default_value
 from templates_lib.tokens import TokenContext, resolve_token
 
 from ..filters import ReportFilters
+from .windows import in_window
 
 
 class GroupBy:
@@ -234,10 +235,7 @@ def documents_in_report(filters: ReportFilters) -> QuerySet[CollateralDocument]:
     documents = CollateralDocument.objects.alive().select_related(
         "owner__organisation__region", "owner__region", "template", "template_revision"
     )
-    if filters.start:
-        documents = documents.filter(created_at__date__gte=filters.start)
-    if filters.end:
-        documents = documents.filter(created_at__date__lte=filters.end)
+    documents = documents.filter(in_window("created_at", filters))
     if filters.region_ids:
         documents = documents.filter(in_regions(filters.region_ids, prefix="owner__"))
     if filters.organisation_id:

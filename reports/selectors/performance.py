@@ -12,13 +12,12 @@ Definitions the page and the export repeat:
   person who delivered (their region and organisation at the time)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import erf, sqrt
+from typing import NamedTuple
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from deals.models import ActivityDay, Deal, Outcome, RevisionDealUse, TemplateDealUse
 from templates_lib.models import CollateralDocument, CollateralTemplate
@@ -30,16 +29,15 @@ from ..stats import (
     Estimate,
     Interval,
     Rate,
-    Stratum,
     benjamini_hochberg,
     fit_beta_prior,
     katz_ratio,
-    mantel_haenszel_difference,
-    mantel_haenszel_ratio,
+    mantel_haenszel_counts,
     newcombe_difference,
     shrunken_rate,
     two_sided_p_difference,
 )
+from .windows import in_window
 
 CLOSED = (Outcome.WON, Outcome.LOST)
 
@@ -68,37 +66,63 @@ def deal_conditions(filters: ReportFilters, *, prefix: str = "", closed: bool = 
     return q
 
 
-def size_band(prefix: str, edges: list[Decimal]) -> Case:
+def size_band(amount: Decimal | None, currency: str, edges: list[Decimal]) -> str:
     """The deal's currency and size band, e.g. "EUR ≤ 50000": sizes are compared within a currency."""
-    amount, currency = f"{prefix}amount", f"{prefix}currency"
-    whens = [When(**{f"{amount}__isnull": True}, then=Value("no amount"))]
-    whens += [When(**{f"{amount}__lte": edge}, then=Concat(F(currency), Value(f" ≤ {edge}"))) for edge in edges]
-    return Case(*whens, default=Concat(F(currency), Value(" larger")), output_field=CharField())
-
-
-def strata_expressions(adjust: Iterable[str], *, prefix: str, edges: list[Decimal]) -> dict:
-    columns = {
-        "size": lambda: size_band(prefix, edges),
-        "region": lambda: F(f"{prefix}region_id"),
-        "segment": lambda: F(f"{prefix}segment"),
-        "owner": lambda: F(f"{prefix}owner_id"),
-    }
-    return {f"stratum_{name}": columns[name]() for name in adjust if name in columns}
+    if amount is None:
+        return "no amount"
+    for edge in edges:
+        if amount <= edge:
+            return f"{currency} ≤ {edge}"
+    return f"{currency} larger"
 
 
 Counts = dict[tuple, list[int]]  # (key, stratum...) -> [won, lost]
 
 
-def _won_lost(rows: Iterable[dict], key: str, strata: list[str]) -> Counts:
-    counts: Counts = defaultdict(lambda: [0, 0])
-    for row in rows:
-        index = 0 if row["outcome"] == Outcome.WON else 1
-        counts[(row[key], *(row[s] for s in strata))][index] += row["n"]
-    return counts
+class ClosedDeal(NamedTuple):  # a tuple: built once per closed deal, so cheaply
+    won: bool
+    used_any: bool
+    stratum: tuple
+    amount: Decimal | None
+    currency: str
 
 
-def used_counts(filters: ReportFilters, *, edges: list[Decimal], by_revision_of: int | None = None) -> Counts:
-    """Won and lost closed deals that used each template (or each revision of one template)."""
+def closed_deals(filters: ReportFilters, *, edges: list[Decimal]) -> dict[int, ClosedDeal]:
+    """The closed deals of the window, each with its outcome, whether it used any template before
+    closing, and its stratum (what the analyst holds equal). One query; strata are worked out here
+    rather than grouped in SQL, where four of them multiply the groups of two queries."""
+    used = Case(
+        When(use__first_used_on__lte=F("close_date"), then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        Deal.objects.filter(deal_conditions(filters))
+        .order_by()
+        .annotate(used_any=used)
+        .values_list("pk", "outcome", "used_any", "amount", "currency", "region_id", "segment", "owner_id")
+    )
+    adjust = filters.adjust
+    deals = {}
+    for pk, outcome, used_any, amount, currency, region_id, segment, owner_id in rows:
+        if adjust:
+            columns = {"region": region_id, "segment": segment, "owner": owner_id}
+            if "size" in adjust:
+                columns["size"] = size_band(amount, currency, edges)
+            stratum = tuple(columns[name] for name in adjust if name in columns)
+        else:
+            stratum = ()
+        deals[pk] = ClosedDeal(outcome == Outcome.WON, bool(used_any), stratum, amount, currency or "?")
+    return deals
+
+
+@dataclass
+class Uses:
+    counts: Counts  # (template or revision, stratum...) -> [won, lost]
+    revenue: dict[int, dict[str, Decimal]]  # template -> currency -> won amount
+
+
+def used_counts(filters: ReportFilters, *, deals: dict[int, ClosedDeal], by_revision_of: int | None = None) -> Uses:
+    """Won and lost closed deals that used each template (or each revision of one template) before
+    closing, per stratum, and the amount won per currency."""
     model, key = (
         (TemplateDealUse, "template_id") if by_revision_of is None else (RevisionDealUse, "template_revision_id")
     )
@@ -107,31 +131,26 @@ def used_counts(filters: ReportFilters, *, edges: list[Decimal], by_revision_of:
         uses = uses.filter(template_id=by_revision_of)
     elif filters.kind:
         uses = uses.filter(template__kind=filters.kind)
-    strata = strata_expressions(filters.adjust, prefix="deal__", edges=edges)
-    rows = (
-        uses.order_by()
-        .annotate(outcome=F("deal__outcome"), **strata)
-        .values(key, "outcome", *strata)
-        .annotate(n=Count("pk"))
-    )
-    return _won_lost(rows, key, list(strata))
+    counts: Counts = defaultdict(lambda: [0, 0])
+    revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for key_value, deal_id in uses.order_by().values_list(key, "deal_id"):
+        deal = deals.get(deal_id)
+        if deal is None:  # closed between the two queries
+            continue
+        counts[(key_value, *deal.stratum)][0 if deal.won else 1] += 1
+        if deal.won and deal.amount is not None:
+            by_currency = revenue[key_value]
+            by_currency[deal.currency] = by_currency.get(deal.currency, Decimal(0)) + deal.amount
+    return Uses(counts=counts, revenue=revenue)
 
 
-def comparison_counts(filters: ReportFilters, *, edges: list[Decimal]) -> Counts:
+def comparison_counts(deals: dict[int, ClosedDeal]) -> Counts:
     """Won and lost closed deals per stratum, split by whether they used any template before closing
     (key 1) or none (key 0)."""
-    strata = strata_expressions(filters.adjust, prefix="", edges=edges)
-    used = Case(
-        When(use__first_used_on__lte=F("close_date"), then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    rows = (
-        Deal.objects.filter(deal_conditions(filters))
-        .order_by()
-        .annotate(used_any=used, **strata)
-        .values("used_any", "outcome", *strata)
-        .annotate(n=Count("pk"))
-    )
-    return _won_lost(rows, "used_any", list(strata))
+    counts: Counts = defaultdict(lambda: [0, 0])
+    for deal in deals.values():
+        counts[(int(deal.used_any), *deal.stratum)][0 if deal.won else 1] += 1
+    return counts
 
 
 def pending_counts(filters: ReportFilters) -> dict[int, int]:
@@ -146,21 +165,6 @@ def pending_counts(filters: ReportFilters) -> dict[int, int]:
     if filters.kind:
         uses = uses.filter(template__kind=filters.kind)
     return dict(uses.order_by().values_list("template_id").annotate(n=Count("pk")))
-
-
-def revenue_won(filters: ReportFilters) -> dict[int, dict[str, Decimal]]:
-    """Won amount per template and currency (never added across currencies)."""
-    uses = TemplateDealUse.objects.filter(
-        deal_conditions(filters, prefix="deal__"), deal__outcome=Outcome.WON, first_used_on__lte=F("deal__close_date")
-    ).exclude(deal__amount__isnull=True)
-    if filters.kind:
-        uses = uses.filter(template__kind=filters.kind)
-    revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for template_id, currency, total in (
-        uses.order_by().values_list("template_id", "deal__currency").annotate(total=Sum("deal__amount"))
-    ):
-        revenue[template_id][currency or "?"] = total
-    return revenue
 
 
 def activity_rows(filters: ReportFilters) -> QuerySet[ActivityDay]:
@@ -225,10 +229,7 @@ def documents_by_template(filters: ReportFilters) -> dict[int, int]:
     """Documents made in the window (deleted ones too: they were made), by their owner's region
     and organisation."""
     documents = CollateralDocument.objects.all()
-    if filters.start:
-        documents = documents.filter(created_at__date__gte=filters.start)
-    if filters.end:
-        documents = documents.filter(created_at__date__lte=filters.end)
+    documents = documents.filter(in_window("created_at", filters))
     if filters.region_ids:
         documents = documents.filter(
             Q(owner__organisation__isnull=False, owner__organisation__region_id__in=filters.region_ids)
@@ -330,22 +331,40 @@ def _p_value(crude: tuple[int, int, int, int], adjusted_difference: Estimate | N
     return 1 - erf(z / sqrt(2))
 
 
+def _totals(strata: dict[tuple, list[int]]) -> tuple[int, int]:
+    """(won, closed) over every stratum."""
+    won = sum(w for w, _ in strata.values())
+    return won, won + sum(lost for _, lost in strata.values())
+
+
 def compare(
-    label: str, used: dict[tuple, list[int]], group: dict[tuple, list[int]], *, min_closed: int, adjusted: bool
+    label: str,
+    used: dict[tuple, list[int]],
+    group: dict[tuple, list[int]],
+    group_totals: tuple[int, int],
+    *,
+    without_used: bool = False,
+    min_closed: int,
+    adjusted: bool,
 ) -> GroupComparison:
-    """T's strata `used` against a comparison group's strata `group` (both stratum -> [won, lost])."""
-    strata = [
-        Stratum(
-            a=used.get(s, [0, 0])[0],
-            n1=sum(used.get(s, [0, 0])),
-            c=group.get(s, [0, 0])[0],
-            n0=sum(group.get(s, [0, 0])),
-        )
-        for s in used.keys() | group.keys()
-    ]
-    a, n1 = sum(s.a for s in strata), sum(s.n1 for s in strata)
-    c, n0 = sum(s.c for s in strata), sum(s.n0 for s in strata)
-    adjusted_difference = mantel_haenszel_difference(strata) if adjusted else None
+    """T's strata `used` against a comparison group (stratum -> [won, lost], and its totals);
+    `without_used` takes T's own deals out of the group ("other templates" is "any template" minus T).
+
+    Only strata where T was used enter the Mantel–Haenszel sums: one where T's group is empty adds
+    nothing. That keeps the work per template proportional to T's own deals, not to every stratum."""
+    a, n1 = _totals(used)
+    c, n0 = group_totals
+    if without_used:
+        c, n0 = c - a, n0 - n1
+    strata = []
+    if adjusted:
+        for key, (won, lost) in used.items():
+            group_won, group_lost = group.get(key, (0, 0))
+            if without_used:
+                group_won, group_lost = group_won - won, group_lost - lost
+            if group_won + group_lost:  # a stratum with an empty comparison group adds nothing
+                strata.append((won, won + lost, group_won, group_won + group_lost))
+    adjusted_ratio, adjusted_difference = mantel_haenszel_counts(strata) if adjusted else (None, None)
     return GroupComparison(
         label=label,
         wins=c,
@@ -353,7 +372,7 @@ def compare(
         difference=newcombe_difference(a, n1, c, n0),
         ratio=katz_ratio(a, n1, c, n0),
         adjusted_difference=adjusted_difference,
-        adjusted_ratio=mantel_haenszel_ratio(strata) if adjusted else None,
+        adjusted_ratio=adjusted_ratio,
         p_value=_p_value((a, n1, c, n0), adjusted_difference, adjusted),
         judged=n1 >= min_closed and n0 >= min_closed,
     )
@@ -372,27 +391,37 @@ def _groups(comparison: Counts) -> tuple[dict[tuple, list[int]], dict[tuple, lis
     return grouped.get(1, {}), grouped.get(0, {})
 
 
-def _minus(total: dict[tuple, list[int]], part: dict[tuple, list[int]]) -> dict[tuple, list[int]]:
-    return {s: [won - part.get(s, [0, 0])[0], lost - part.get(s, [0, 0])[1]] for s, (won, lost) in total.items()}
+@dataclass(frozen=True)
+class ComparisonGroups:
+    any_used: dict[tuple, list[int]]
+    none_used: dict[tuple, list[int]]
+    any_totals: tuple[int, int]
+    none_totals: tuple[int, int]
+
+    @classmethod
+    def from_counts(cls, counts: Counts) -> "ComparisonGroups":
+        any_used, none_used = _groups(counts)
+        return cls(any_used, none_used, _totals(any_used), _totals(none_used))
 
 
 def comparisons_for(
-    used: dict[tuple, list[int]],
-    any_used: dict[tuple, list[int]],
-    none_used: dict[tuple, list[int]],
-    *,
-    filters: ReportFilters,
-    min_closed: int,
+    used: dict[tuple, list[int]], groups: ComparisonGroups, *, filters: ReportFilters, min_closed: int
 ) -> dict[str, GroupComparison]:
     adjusted = bool(filters.adjust)
     versus = {}
     if filters.compare in (Comparison.BOTH, Comparison.NO_TEMPLATE):
         versus[Comparison.NO_TEMPLATE] = compare(
-            "No template", used, none_used, min_closed=min_closed, adjusted=adjusted
+            "No template", used, groups.none_used, groups.none_totals, min_closed=min_closed, adjusted=adjusted
         )
     if filters.compare in (Comparison.BOTH, Comparison.OTHER_TEMPLATES):
         versus[Comparison.OTHER_TEMPLATES] = compare(
-            "Other templates", used, _minus(any_used, used), min_closed=min_closed, adjusted=adjusted
+            "Other templates",
+            used,
+            groups.any_used,
+            groups.any_totals,
+            without_used=True,
+            min_closed=min_closed,
+            adjusted=adjusted,
         )
     return versus
 
@@ -426,20 +455,21 @@ def rank(rows: list[TemplatePerformance], prior: BetaPrior | None) -> list[Templ
 
 
 def template_performance(filters: ReportFilters, *, settings: ReportSettings) -> PerformanceReport:
-    edges = settings.size_band_edges
-    used = _by_key(used_counts(filters, edges=edges))
-    any_used, none_used = _groups(comparison_counts(filters, edges=edges))
+    deals = closed_deals(filters, edges=settings.size_band_edges)
+    uses = used_counts(filters, deals=deals)
+    used = _by_key(uses.counts)
+    groups = ComparisonGroups.from_counts(comparison_counts(deals))
     pending = pending_counts(filters)
-    revenue = revenue_won(filters)
     activity = activity_by_template(filters)
     keys = used.keys() | pending.keys() | activity.keys()
-    templates = CollateralTemplate.objects.in_bulk(keys)
+    templates = CollateralTemplate.objects.only("pk", "title", "kind").in_bulk(keys)
     rows = []
     for key in keys:
         template = templates.get(key)
         if template is None:
             continue
         strata = used.get(key, {})
+        won, closed = _totals(strata)
         rows.append(
             TemplatePerformance(
                 key=key,
@@ -447,63 +477,51 @@ def template_performance(filters: ReportFilters, *, settings: ReportSettings) ->
                 kind=template.get_kind_display(),
                 template=template,
                 activity=activity.get(key, Activity()),
-                won=sum(won for won, _ in strata.values()),
-                lost=sum(lost for _, lost in strata.values()),
+                won=won,
+                lost=closed - won,
                 pending=pending.get(key, 0),
-                revenue=revenue.get(key, {}),
-                versus=comparisons_for(
-                    strata, any_used, none_used, filters=filters, min_closed=settings.min_closed_deals
-                ),
+                revenue=uses.revenue.get(key, {}),
+                versus=comparisons_for(strata, groups, filters=filters, min_closed=settings.min_closed_deals),
                 min_closed=settings.min_closed_deals,
             )
         )
     q = float(settings.false_discovery_rate)
     compared = control_false_discoveries(rows, q=q)
     prior = fit_beta_prior([row.rate for row in rows if row.closed])
-    groups = {
-        Comparison.NO_TEMPLATE: Rate(*_won_n(none_used)),
-        "any": Rate(*_won_n(any_used)),
-    }
     return PerformanceReport(
         rows=rank(rows, prior),
         filters=filters,
         min_closed=settings.min_closed_deals,
         q=q,
         compared=compared,
-        groups=groups,
+        groups={Comparison.NO_TEMPLATE: Rate(*groups.none_totals), "any": Rate(*groups.any_totals)},
         prior=prior,
     )
-
-
-def _won_n(strata: dict[tuple, list[int]]) -> tuple[int, int]:
-    won = sum(w for w, _ in strata.values())
-    return won, won + sum(lost for _, lost in strata.values())
 
 
 def revision_performance(
     template: CollateralTemplate, filters: ReportFilters, *, settings: ReportSettings
 ) -> list[TemplatePerformance]:
     """The same figures per revision of one template: "did the new version do better?"."""
-    edges = settings.size_band_edges
-    used = _by_key(used_counts(filters, edges=edges, by_revision_of=template.pk))
-    any_used, none_used = _groups(comparison_counts(filters, edges=edges))
+    deals = closed_deals(filters, edges=settings.size_band_edges)
+    used = _by_key(used_counts(filters, deals=deals, by_revision_of=template.pk).counts)
+    groups = ComparisonGroups.from_counts(comparison_counts(deals))
     revisions = {r.pk: r for r in template.revisions.filter(pk__in=used.keys())}
     rows = []
     for key, strata in used.items():
         revision = revisions.get(key)
+        won, closed = _totals(strata)
         rows.append(
             TemplatePerformance(
                 key=key,
                 title=f"Revision of {revision.created_at:%Y-%m-%d %H:%M}" if revision else f"Revision {key}",
                 kind=template.get_kind_display(),
                 activity=Activity(),
-                won=sum(won for won, _ in strata.values()),
-                lost=sum(lost for _, lost in strata.values()),
+                won=won,
+                lost=closed - won,
                 pending=0,
                 revenue={},
-                versus=comparisons_for(
-                    strata, any_used, none_used, filters=filters, min_closed=settings.min_closed_deals
-                ),
+                versus=comparisons_for(strata, groups, filters=filters, min_closed=settings.min_closed_deals),
                 min_closed=settings.min_closed_deals,
             )
         )
