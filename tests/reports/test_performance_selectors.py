@@ -149,3 +149,14 @@ def test_without_adjustment_there_is_no_adjusted_estimate(dataset):
     a = row_for(report(), dataset.templates["A"])
 
     assert a.versus[Comparison.NO_TEMPLATE].adjusted_ratio is None
+
+
+def test_matching_uses_to_deals_in_python_gives_the_same_figures(dataset, monkeypatch):
+    joined = report(ReportFilters(start=day(1, 1), end=day(6, 30), adjust=("region",)))
+    monkeypatch.setattr("reports.selectors.performance.JOIN_IN_PYTHON_ABOVE", 0)
+
+    matched_here = report(ReportFilters(start=day(1, 1), end=day(6, 30), adjust=("region",)))
+
+    assert [(r.key, r.won, r.lost, r.revenue, r.versus) for r in matched_here.rows] == [
+        (r.key, r.won, r.lost, r.revenue, r.versus) for r in joined.rows
+    ]
