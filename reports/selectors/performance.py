@@ -34,6 +34,7 @@ from ..stats import (
     fit_beta_prior,
     katz_ratio,
     mantel_haenszel_counts,
+    median,
     newcombe_difference,
     shrunken_rate,
     two_sided_p_difference,
@@ -538,3 +539,15 @@ def revision_performance(
             )
         )
     return sorted(rows, key=lambda r: r.key)
+
+
+def days_from_first_use_to_close(template: CollateralTemplate, filters: ReportFilters) -> tuple[float | None, int]:
+    """Median days from the template's first use for a deal to the deal's win, and its n."""
+    uses = TemplateDealUse.objects.filter(
+        deal_conditions(filters, prefix="deal__"),
+        template=template,
+        deal__outcome=Outcome.WON,
+        first_used_on__lte=F("deal__close_date"),
+    ).values_list("first_used_on", "deal__close_date")
+    days = [(closed - first).days for first, closed in uses]
+    return median(days), len(days)

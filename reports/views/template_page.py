@@ -13,7 +13,7 @@ from templates_lib.models import CollateralTemplate
 
 from ..charts import trend_chart
 from ..filters import PerformanceFilterSet
-from ..selectors.performance import activity_rows, revision_performance
+from ..selectors.performance import activity_rows, days_from_first_use_to_close, revision_performance
 from .base import LastmileReportView, report_view
 from .performance import DEFINITIONS, HEADINGS, TemplatePerformanceView, export_row
 
@@ -63,12 +63,15 @@ class TemplateReportView(TemplatePerformanceView):
         adjusted = bool(self.report_filters.adjust)
         template_row = next((row for row in self.report.rows if row.key == self.template.pk), None)
         months = monthly_use(self.template, self.report_filters)
+        days_to_win, days_n = days_from_first_use_to_close(self.template, self.report_filters)
         context.update(
             report=self.report,
             subject=self.template,
             template_row=template_row,
             template_text=export_row(template_row, adjusted=adjusted) if template_row else None,
             months=months,
+            days_to_win=days_to_win,
+            days_n=days_n,
             trend=trend_chart(
                 [(label, downloads) for label, downloads, _ in months],
                 f"Final downloads per month, {self.report_filters.window}",

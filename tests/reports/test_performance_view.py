@@ -160,3 +160,12 @@ def test_the_performance_table_links_each_template_to_its_page_with_the_same_fil
     body = analyst_client.get(URL, WINDOW).content.decode()
 
     assert f"{reverse('reports_template', args=[template.pk])}?period_from=2026-01-01&amp;period_to=2026-06-30" in body
+
+
+def test_a_templates_page_gives_the_median_days_from_first_use_to_win(analyst_client, dataset):
+    template = dataset.templates["A"]
+
+    body = analyst_client.get(reverse("reports_template", args=[template.pk]), WINDOW).content.decode()
+
+    # d1: 1 Mar to 31 Mar (30 days); d5: 1 Feb to 28 Feb (27 days).
+    assert "median 28.5 days (n=2 won deals)" in body
