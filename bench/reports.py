@@ -250,8 +250,10 @@ def main() -> None:
     if arguments.database == "postgres":
         from django.db import connection
 
+        # What autovacuum does on a live server after a bulk load: planner statistics, and the
+        # visibility map that lets PostgreSQL answer from the covering index alone.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     windows = [window.strip() for window in arguments.windows.split(",") if window.strip()]
     results = performance_cases(arguments.runs, TARGET_MS[arguments.database], windows)
     slowest = max(results, key=lambda result: result[2])

@@ -157,6 +157,62 @@ def used_counts(filters: ReportFilters, *, deals: dict[int, ClosedDeal], by_revi
     return Uses(counts=counts, revenue=revenue)
 
 
+def _uses_of(filters: ReportFilters, by_revision_of: int | None) -> tuple[QuerySet, str]:
+    model, key = (
+        (TemplateDealUse, "template_id") if by_revision_of is None else (RevisionDealUse, "template_revision_id")
+    )
+    uses = model.objects.filter(deal_conditions(filters, prefix="deal__"), first_used_on__lte=F("deal__close_date"))
+    if by_revision_of is not None:
+        uses = uses.filter(template_id=by_revision_of)
+    elif filters.kind:
+        uses = uses.filter(template__kind=filters.kind)
+    return uses.order_by(), key
+
+
+def crude_used_counts(filters: ReportFilters, *, by_revision_of: int | None = None) -> Uses:
+    """`used_counts` when nothing is held equal: grouped in the database, a few rows per template."""
+    uses, key = _uses_of(filters, by_revision_of)
+    counts: Counts = defaultdict(lambda: [0, 0])
+    revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = uses.values_list(key, "deal__outcome", "deal__currency").annotate(n=Count("pk"), amount=Sum("deal__amount"))
+    for key_value, outcome, currency, n, amount in rows:
+        won = outcome == Outcome.WON
+        counts[(key_value,)][0 if won else 1] += n
+        if won and amount is not None:
+            by_currency = revenue[key_value]
+            by_currency[currency or "?"] = by_currency.get(currency or "?", Decimal(0)) + amount
+    return Uses(counts=counts, revenue=revenue)
+
+
+def crude_comparison_counts(filters: ReportFilters) -> Counts:
+    """`comparison_counts` when nothing is held equal: four numbers, grouped in the database."""
+    used = Case(
+        When(use__first_used_on__lte=F("close_date"), then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = (
+        Deal.objects.filter(deal_conditions(filters))
+        .order_by()
+        .annotate(used_any=used)
+        .values_list("used_any", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    counts: Counts = defaultdict(lambda: [0, 0])
+    for used_any, outcome, n in rows:
+        counts[(used_any,)][0 if outcome == Outcome.WON else 1] += n
+    return counts
+
+
+def counts_for(
+    filters: ReportFilters, *, edges: list[Decimal], by_revision_of: int | None = None
+) -> tuple[Uses, Counts]:
+    """Uses per template (or revision) and the comparison groups: grouped in the database when
+    nothing is held equal; per deal, with strata worked out here, when something is."""
+    if not filters.adjust:
+        return crude_used_counts(filters, by_revision_of=by_revision_of), crude_comparison_counts(filters)
+    deals = closed_deals(filters, edges=edges)
+    return used_counts(filters, deals=deals, by_revision_of=by_revision_of), comparison_counts(deals)
+
+
 def comparison_counts(deals: dict[int, ClosedDeal]) -> Counts:
     """Won and lost closed deals per stratum, split by whether they used any template before closing
     (key 1) or none (key 0)."""
@@ -468,10 +524,9 @@ def rank(rows: list[TemplatePerformance], prior: BetaPrior | None) -> list[Templ
 
 
 def template_performance(filters: ReportFilters, *, settings: ReportSettings) -> PerformanceReport:
-    deals = closed_deals(filters, edges=settings.size_band_edges)
-    uses = used_counts(filters, deals=deals)
+    uses, comparison = counts_for(filters, edges=settings.size_band_edges)
     used = _by_key(uses.counts)
-    groups = ComparisonGroups.from_counts(comparison_counts(deals))
+    groups = ComparisonGroups.from_counts(comparison)
     pending = pending_counts(filters)
     activity = activity_by_template(filters)
     keys = used.keys() | pending.keys() | activity.keys()
@@ -516,9 +571,9 @@ def revision_performance(
     template: CollateralTemplate, filters: ReportFilters, *, settings: ReportSettings
 ) -> list[TemplatePerformance]:
     """The same figures per revision of one template: "did the new version do better?"."""
-    deals = closed_deals(filters, edges=settings.size_band_edges)
-    used = _by_key(used_counts(filters, deals=deals, by_revision_of=template.pk).counts)
-    groups = ComparisonGroups.from_counts(comparison_counts(deals))
+    uses, comparison = counts_for(filters, edges=settings.size_band_edges, by_revision_of=template.pk)
+    used = _by_key(uses.counts)
+    groups = ComparisonGroups.from_counts(comparison)
     revisions = {r.pk: r for r in template.revisions.filter(pk__in=used.keys())}
     rows = []
     for key, strata in used.items():

@@ -160,3 +160,20 @@ def test_matching_uses_to_deals_in_python_gives_the_same_figures(dataset, monkey
     assert [(r.key, r.won, r.lost, r.revenue, r.versus) for r in matched_here.rows] == [
         (r.key, r.won, r.lost, r.revenue, r.versus) for r in joined.rows
     ]
+
+
+def test_grouping_in_the_database_and_per_deal_give_the_same_crude_counts(dataset):
+    from reports.selectors.performance import (
+        closed_deals,
+        comparison_counts,
+        crude_comparison_counts,
+        crude_used_counts,
+        used_counts,
+    )
+
+    deals = closed_deals(WINDOW, edges=[])
+    per_deal, grouped = used_counts(WINDOW, deals=deals), crude_used_counts(WINDOW)
+
+    assert dict(per_deal.counts) == dict(grouped.counts)
+    assert dict(per_deal.revenue) == dict(grouped.revenue)
+    assert dict(comparison_counts(deals)) == dict(crude_comparison_counts(WINDOW))
