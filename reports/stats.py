@@ -146,18 +146,29 @@ def mantel_haenszel_difference(strata: Iterable[Stratum], z: float = Z95) -> Est
     return mantel_haenszel_counts([(s.a, s.n1, s.c, s.n0) for s in strata], z)[1]
 
 
-def mantel_haenszel_counts(
-    strata: Iterable[tuple[int, int, int, int]], z: float = Z95
-) -> tuple[Estimate | None, Estimate | None]:
-    """Both Mantel-Haenszel estimates (ratio, difference) in one pass over plain (a, n1, c, n0)
-    tuples, for reports that hold many strata equal across many templates. The formulas are those
-    of `mantel_haenszel_ratio` and `mantel_haenszel_difference`; counts are the caller's to check."""
+@dataclass(frozen=True)
+class MantelHaenszelSums:
+    """The sums over informative strata both Mantel-Haenszel estimates are made of: ΣR, ΣS, the
+    Greenland-Robins numerator, Σw, Σw·d (as Σ(a·n0 - c·n1)/N), ΣP and ΣQ. A database can add
+    these up itself (reports/selectors/performance.py), so only one row per template comes back."""
+
+    sum_r: float
+    sum_s: float
+    gr_numerator: float
+    sum_w: float
+    sum_d: float
+    sum_p: float
+    sum_q: float
+    informative: int  # strata with both groups non-empty
+
+
+def mantel_haenszel_sums(strata: Iterable[tuple[int, int, int, int]]) -> MantelHaenszelSums:
     sum_r = sum_s = gr_numerator = sum_w = sum_d = sum_p = sum_q = 0.0
-    informative = False
+    informative = 0
     for a, n1, c, n0 in strata:
         if n1 <= 0 or n0 <= 0:
             continue
-        informative = True
+        informative += 1
         total = n1 + n0
         sum_r += a * n0 / total
         sum_s += c * n1 / total
@@ -166,13 +177,26 @@ def mantel_haenszel_counts(
         sum_d += (a * n0 - c * n1) / total
         sum_p += (n1**2 * c - n0**2 * a + n1 * n0 * (n0 - n1) / 2) / total**2
         sum_q += (a * (n0 - c) + c * (n1 - a)) / (2 * total)
-    if not informative:
+    return MantelHaenszelSums(sum_r, sum_s, gr_numerator, sum_w, sum_d, sum_p, sum_q, informative)
+
+
+def mantel_haenszel_from_sums(sums: MantelHaenszelSums, z: float = Z95) -> tuple[Estimate | None, Estimate | None]:
+    """(ratio, difference) from the sums; (None, None) when no stratum is informative."""
+    if not sums.informative or sums.sum_w == 0:
         return None, None
     ratio = None
-    if sum_r != 0 and sum_s != 0:
-        ratio = _ratio_estimate(sum_r / sum_s, gr_numerator / (sum_r * sum_s), z)
-    d = sum_d / sum_w
-    return ratio, Estimate(d, _normal_interval(d, (d * sum_p + sum_q) / sum_w**2, z))
+    if sums.sum_r != 0 and sums.sum_s != 0:
+        ratio = _ratio_estimate(sums.sum_r / sums.sum_s, sums.gr_numerator / (sums.sum_r * sums.sum_s), z)
+    d = sums.sum_d / sums.sum_w
+    return ratio, Estimate(d, _normal_interval(d, (d * sums.sum_p + sums.sum_q) / sums.sum_w**2, z))
+
+
+def mantel_haenszel_counts(
+    strata: Iterable[tuple[int, int, int, int]], z: float = Z95
+) -> tuple[Estimate | None, Estimate | None]:
+    """Both Mantel-Haenszel estimates (ratio, difference) in one pass over plain (a, n1, c, n0)
+    tuples. The formulas are those of `mantel_haenszel_ratio` and `mantel_haenszel_difference`."""
+    return mantel_haenszel_from_sums(mantel_haenszel_sums(strata), z)
 
 
 def two_sided_p_difference(a: int, n1: int, c: int, n0: int) -> float | None:

@@ -11,14 +11,15 @@ Definitions the page and the export repeat:
 - Deal filters (region, organisation, tier, segment) apply to deals; activity filters to the
   person who delivered (their region and organisation at the time)."""
 
-import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from math import erf, sqrt
-from typing import NamedTuple
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat
 
 from deals.models import ActivityDay, Deal, Outcome, RevisionDealUse, TemplateDealUse
 from templates_lib.models import CollateralDocument, CollateralTemplate
@@ -29,11 +30,12 @@ from ..stats import (
     BetaPrior,
     Estimate,
     Interval,
+    MantelHaenszelSums,
     Rate,
     benjamini_hochberg,
     fit_beta_prior,
     katz_ratio,
-    mantel_haenszel_counts,
+    mantel_haenszel_from_sums,
     median,
     newcombe_difference,
     shrunken_rate,
@@ -68,93 +70,31 @@ def deal_conditions(filters: ReportFilters, *, prefix: str = "", closed: bool = 
     return q
 
 
-def size_band(amount: Decimal | None, currency: str, edges: list[Decimal]) -> str:
+def size_band(edges: list[Decimal]) -> Case:
     """The deal's currency and size band, e.g. "EUR ≤ 50000": sizes are compared within a currency."""
-    if amount is None:
-        return "no amount"
-    for edge in edges:
-        if amount <= edge:
-            return f"{currency} ≤ {edge}"
-    return f"{currency} larger"
+    whens = [When(amount__isnull=True, then=Value("no amount"))]
+    whens += [When(amount__lte=edge, then=Concat(F("currency"), Value(f" ≤ {edge}"))) for edge in edges]
+    return Case(*whens, default=Concat(F("currency"), Value(" larger")), output_field=CharField())
 
 
-Counts = dict[tuple, list[int]]  # (key, stratum...) -> [won, lost]
+def strata_expressions(adjust: Iterable[str], *, edges: list[Decimal]) -> dict:
+    """One column per factor held equal, never NULL (so strata can be matched with `=`)."""
+    columns = {
+        "size": lambda: size_band(edges),
+        "region": lambda: Coalesce(F("region_id"), Value(0)),
+        "segment": lambda: F("segment"),
+        "owner": lambda: Coalesce(F("owner_id"), Value(0)),
+    }
+    return {f"stratum_{name}": columns[name]() for name in adjust if name in columns}
 
 
-class ClosedDeal(NamedTuple):  # a tuple: built once per closed deal, so cheaply
-    won: bool
-    used_any: bool
-    stratum: tuple
-    amount: Decimal | None
-    currency: str
-    close_date: datetime.date
-
-
-# Above this many closed deals, reading every use and matching it to the deals here is faster than
-# having the database join each use to its deal (measured on SQLite with a million events).
-JOIN_IN_PYTHON_ABOVE = 20_000
-
-
-def closed_deals(filters: ReportFilters, *, edges: list[Decimal]) -> dict[int, ClosedDeal]:
-    """The closed deals of the window, each with its outcome, whether it used any template before
-    closing, and its stratum (what the analyst holds equal). One query; strata are worked out here
-    rather than grouped in SQL, where four of them multiply the groups of two queries."""
-    used = Case(
-        When(use__first_used_on__lte=F("close_date"), then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    rows = (
-        Deal.objects.filter(deal_conditions(filters))
-        .order_by()
-        .annotate(used_any=used)
-        .values_list(
-            "pk", "outcome", "used_any", "amount", "currency", "region_id", "segment", "owner_id", "close_date"
-        )
-    )
-    adjust = filters.adjust
-    deals = {}
-    for pk, outcome, used_any, amount, currency, region_id, segment, owner_id, close_date in rows:
-        if adjust:
-            columns = {"region": region_id, "segment": segment, "owner": owner_id}
-            if "size" in adjust:
-                columns["size"] = size_band(amount, currency, edges)
-            stratum = tuple(columns[name] for name in adjust if name in columns)
-        else:
-            stratum = ()
-        deals[pk] = ClosedDeal(outcome == Outcome.WON, bool(used_any), stratum, amount, currency or "?", close_date)
-    return deals
+Counts = dict[tuple, list[int]]  # (key,) -> [won, lost]
 
 
 @dataclass
 class Uses:
-    counts: Counts  # (template or revision, stratum...) -> [won, lost]
+    counts: Counts  # (template or revision,) -> [won, lost]
     revenue: dict[int, dict[str, Decimal]]  # template -> currency -> won amount
-
-
-def used_counts(filters: ReportFilters, *, deals: dict[int, ClosedDeal], by_revision_of: int | None = None) -> Uses:
-    """Won and lost closed deals that used each template (or each revision of one template) before
-    closing, per stratum, and the amount won per currency."""
-    model, key = (
-        (TemplateDealUse, "template_id") if by_revision_of is None else (RevisionDealUse, "template_revision_id")
-    )
-    uses = model.objects.all()
-    join_here = len(deals) > JOIN_IN_PYTHON_ABOVE
-    if not join_here:
-        uses = uses.filter(deal_conditions(filters, prefix="deal__"), first_used_on__lte=F("deal__close_date"))
-    if by_revision_of is not None:
-        uses = uses.filter(template_id=by_revision_of)
-    elif filters.kind:
-        uses = uses.filter(template__kind=filters.kind)
-    counts: Counts = defaultdict(lambda: [0, 0])
-    revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for key_value, deal_id, first_used_on in uses.order_by().values_list(key, "deal_id", "first_used_on"):
-        deal = deals.get(deal_id)
-        if deal is None or first_used_on > deal.close_date:  # not closed in the window, or used after
-            continue
-        counts[(key_value, *deal.stratum)][0 if deal.won else 1] += 1
-        if deal.won and deal.amount is not None:
-            by_currency = revenue[key_value]
-            by_currency[deal.currency] = by_currency.get(deal.currency, Decimal(0)) + deal.amount
-    return Uses(counts=counts, revenue=revenue)
 
 
 def _uses_of(filters: ReportFilters, by_revision_of: int | None) -> tuple[QuerySet, str]:
@@ -169,8 +109,9 @@ def _uses_of(filters: ReportFilters, by_revision_of: int | None) -> tuple[QueryS
     return uses.order_by(), key
 
 
-def crude_used_counts(filters: ReportFilters, *, by_revision_of: int | None = None) -> Uses:
-    """`used_counts` when nothing is held equal: grouped in the database, a few rows per template."""
+def used_counts(filters: ReportFilters, *, by_revision_of: int | None = None) -> Uses:
+    """Won and lost closed deals that used each template (or each revision of one template) before
+    closing, and the amount won per currency: grouped in the database, a few rows per template."""
     uses, key = _uses_of(filters, by_revision_of)
     counts: Counts = defaultdict(lambda: [0, 0])
     revenue: dict[int, dict[str, Decimal]] = defaultdict(dict)
@@ -184,15 +125,18 @@ def crude_used_counts(filters: ReportFilters, *, by_revision_of: int | None = No
     return Uses(counts=counts, revenue=revenue)
 
 
-def crude_comparison_counts(filters: ReportFilters) -> Counts:
-    """`comparison_counts` when nothing is held equal: four numbers, grouped in the database."""
-    used = Case(
+def _used_any() -> Case:
+    return Case(
         When(use__first_used_on__lte=F("close_date"), then=Value(1)), default=Value(0), output_field=IntegerField()
     )
+
+
+def comparison_counts(filters: ReportFilters) -> Counts:
+    """Won and lost closed deals that used any template before closing (key 1) and none (key 0)."""
     rows = (
         Deal.objects.filter(deal_conditions(filters))
         .order_by()
-        .annotate(used_any=used)
+        .annotate(used_any=_used_any())
         .values_list("used_any", "outcome")
         .annotate(n=Count("pk"))
     )
@@ -202,24 +146,89 @@ def crude_comparison_counts(filters: ReportFilters) -> Counts:
     return counts
 
 
-def counts_for(
+def _mh_sum_columns(c: str, n0: str) -> str:
+    """SQL for the Mantel–Haenszel sums (MantelHaenszelSums' fields, in order) over the strata of
+    one template, against the group whose wins and size per stratum are the columns `c` and `n0`;
+    strata where that group is empty add nothing."""
+    big_n = f"(n1 + {n0})"
+    terms = [
+        f"1.0 * a * {n0} / {big_n}",
+        f"1.0 * {c} * n1 / {big_n}",
+        f"(1.0 * (a + {c}) * n1 * {n0} - 1.0 * a * {c} * {big_n}) / (1.0 * {big_n} * {big_n})",
+        f"1.0 * n1 * {n0} / {big_n}",
+        f"(1.0 * a * {n0} - 1.0 * {c} * n1) / {big_n}",
+        f"(1.0 * n1 * n1 * {c} - 1.0 * {n0} * {n0} * a + 1.0 * n1 * {n0} * ({n0} - n1) / 2) / (1.0 * {big_n} * {big_n})",
+        f"(1.0 * a * ({n0} - {c}) + 1.0 * {c} * (n1 - a)) / (2.0 * {big_n})",
+        "1",
+    ]
+    return ", ".join(f"SUM(CASE WHEN {n0} > 0 THEN {term} ELSE 0 END)" for term in terms)
+
+
+def adjusted_sums(
     filters: ReportFilters, *, edges: list[Decimal], by_revision_of: int | None = None
-) -> tuple[Uses, Counts]:
-    """Uses per template (or revision) and the comparison groups: grouped in the database when
-    nothing is held equal; per deal, with strata worked out here, when something is."""
-    if not filters.adjust:
-        return crude_used_counts(filters, by_revision_of=by_revision_of), crude_comparison_counts(filters)
-    deals = closed_deals(filters, edges=edges)
-    return used_counts(filters, deals=deals, by_revision_of=by_revision_of), comparison_counts(deals)
-
-
-def comparison_counts(deals: dict[int, ClosedDeal]) -> Counts:
-    """Won and lost closed deals per stratum, split by whether they used any template before closing
-    (key 1) or none (key 0)."""
-    counts: Counts = defaultdict(lambda: [0, 0])
-    for deal in deals.values():
-        counts[(int(deal.used_any), *deal.stratum)][0 if deal.won else 1] += 1
-    return counts
+) -> dict[int, dict[str, MantelHaenszelSums]]:
+    """Per template (or revision), the Mantel–Haenszel sums against each comparison group, holding
+    `filters.adjust` equal, added up in the database: one row per template comes back, however many
+    strata there are (an owner per stratum makes tens of thousands)."""
+    strata = strata_expressions(filters.adjust, edges=edges)
+    closed = (
+        Deal.objects.filter(deal_conditions(filters))
+        .order_by()
+        .annotate(
+            deal_key=F("id"),
+            closed_on=F("close_date"),
+            won=Case(When(outcome=Outcome.WON, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            used_any=_used_any(),
+            **strata,
+        )
+        .values("deal_key", "closed_on", "won", "used_any", *strata)
+    )
+    closed_sql, params = closed.query.sql_with_params()
+    quote = connection.ops.quote_name
+    model, key = (
+        (TemplateDealUse, "template_id") if by_revision_of is None else (RevisionDealUse, "template_revision_id")
+    )
+    names = [quote(name) for name in strata]
+    on_strata = " AND ".join(f"used.{name} = strata.{name}" for name in names)
+    condition, extra = "", []
+    if by_revision_of is not None:
+        condition, extra = "AND u.template_id = %s", [by_revision_of]
+    elif filters.kind:
+        template_table = quote(CollateralTemplate._meta.db_table)
+        condition = f"AND u.template_id IN (SELECT id FROM {template_table} WHERE kind = %s)"  # noqa: S608
+        extra = [filters.kind]
+    sql = f"""
+        WITH closed AS ({closed_sql}),
+        strata AS (
+            SELECT {", ".join(names)}, SUM(used_any * won) AS any_won, SUM(used_any) AS any_n,
+                   SUM((1 - used_any) * won) AS none_won, SUM(1 - used_any) AS none_n
+            FROM closed GROUP BY {", ".join(names)}
+        ),
+        used AS (
+            SELECT u.{quote(key)} AS k, {", ".join(f"c.{name}" for name in names)}, SUM(c.won) AS a, COUNT(*) AS n1
+            FROM {quote(model._meta.db_table)} u JOIN closed c ON c.{quote("deal_key")} = u.{quote("deal_id")}
+            WHERE u.{quote("first_used_on")} <= c.{quote("closed_on")} {condition}
+            GROUP BY u.{quote(key)}, {", ".join(f"c.{name}" for name in names)}
+        ),
+        pairs AS (
+            SELECT used.k AS k, used.a AS a, used.n1 AS n1,
+                   strata.none_won AS c_none, strata.none_n AS n0_none,
+                   strata.any_won - used.a AS c_other, strata.any_n - used.n1 AS n0_other
+            FROM used JOIN strata ON {on_strata}
+        )
+        SELECT k, {_mh_sum_columns("c_none", "n0_none")}, {_mh_sum_columns("c_other", "n0_other")}
+        FROM pairs GROUP BY k
+    """  # noqa: S608 (table and column names from the models; values are parameters)
+    sums: dict[int, dict[str, MantelHaenszelSums]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *extra])
+        for k, *values in cursor.fetchall():
+            none, other = values[:8], values[8:]
+            sums[k] = {
+                Comparison.NO_TEMPLATE: MantelHaenszelSums(*map(float, none[:7]), int(none[7])),
+                Comparison.OTHER_TEMPLATES: MantelHaenszelSums(*map(float, other[:7]), int(other[7])),
+            }
+    return sums
 
 
 def pending_counts(filters: ReportFilters) -> dict[int, int]:
@@ -400,40 +409,28 @@ def _p_value(crude: tuple[int, int, int, int], adjusted_difference: Estimate | N
     return 1 - erf(z / sqrt(2))
 
 
-def _totals(strata: dict[tuple, list[int]]) -> tuple[int, int]:
-    """(won, closed) over every stratum."""
-    won = sum(w for w, _ in strata.values())
-    return won, won + sum(lost for _, lost in strata.values())
+def _totals(won_lost: list[int]) -> tuple[int, int]:
+    """(won, closed) from [won, lost]."""
+    return won_lost[0], won_lost[0] + won_lost[1]
 
 
 def compare(
     label: str,
-    used: dict[tuple, list[int]],
-    group: dict[tuple, list[int]],
+    used: tuple[int, int],
     group_totals: tuple[int, int],
     *,
     without_used: bool = False,
     min_closed: int,
-    adjusted: bool,
+    adjusted: MantelHaenszelSums | None,
 ) -> GroupComparison:
-    """T's strata `used` against a comparison group (stratum -> [won, lost], and its totals);
-    `without_used` takes T's own deals out of the group ("other templates" is "any template" minus T).
-
-    Only strata where T was used enter the Mantel–Haenszel sums: one where T's group is empty adds
-    nothing. That keeps the work per template proportional to T's own deals, not to every stratum."""
-    a, n1 = _totals(used)
+    """T's won and closed deals against a comparison group's totals; `without_used` takes T's own
+    deals out of the group ("other templates" is "any template" minus T). `adjusted` are the
+    Mantel–Haenszel sums when the analyst holds something equal."""
+    a, n1 = used
     c, n0 = group_totals
     if without_used:
         c, n0 = c - a, n0 - n1
-    strata = []
-    if adjusted:
-        for key, (won, lost) in used.items():
-            group_won, group_lost = group.get(key, (0, 0))
-            if without_used:
-                group_won, group_lost = group_won - won, group_lost - lost
-            if group_won + group_lost:  # a stratum with an empty comparison group adds nothing
-                strata.append((won, won + lost, group_won, group_won + group_lost))
-    adjusted_ratio, adjusted_difference = mantel_haenszel_counts(strata) if adjusted else (None, None)
+    adjusted_ratio, adjusted_difference = mantel_haenszel_from_sums(adjusted) if adjusted else (None, None)
     return GroupComparison(
         label=label,
         wins=c,
@@ -442,55 +439,43 @@ def compare(
         ratio=katz_ratio(a, n1, c, n0),
         adjusted_difference=adjusted_difference,
         adjusted_ratio=adjusted_ratio,
-        p_value=_p_value((a, n1, c, n0), adjusted_difference, adjusted),
+        p_value=_p_value((a, n1, c, n0), adjusted_difference, adjusted is not None),
         judged=n1 >= min_closed and n0 >= min_closed,
     )
 
 
-def _by_key(counts: Counts) -> dict[object, dict[tuple, list[int]]]:
-    grouped: dict[object, dict[tuple, list[int]]] = defaultdict(dict)
-    for (key, *stratum), won_lost in counts.items():
-        grouped[key][tuple(stratum)] = won_lost
-    return grouped
-
-
-def _groups(comparison: Counts) -> tuple[dict[tuple, list[int]], dict[tuple, list[int]]]:
-    """The closed deals per stratum that used any template, and those that used none."""
-    grouped = _by_key(comparison)
-    return grouped.get(1, {}), grouped.get(0, {})
-
-
-@dataclass(frozen=True)
-class ComparisonGroups:
-    any_used: dict[tuple, list[int]]
-    none_used: dict[tuple, list[int]]
-    any_totals: tuple[int, int]
-    none_totals: tuple[int, int]
-
-    @classmethod
-    def from_counts(cls, counts: Counts) -> "ComparisonGroups":
-        any_used, none_used = _groups(counts)
-        return cls(any_used, none_used, _totals(any_used), _totals(none_used))
+NOTHING_INFORMATIVE = MantelHaenszelSums(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0)
 
 
 def comparisons_for(
-    used: dict[tuple, list[int]], groups: ComparisonGroups, *, filters: ReportFilters, min_closed: int
+    used: tuple[int, int],
+    comparison: Counts,
+    adjusted: dict[str, MantelHaenszelSums] | None,
+    *,
+    filters: ReportFilters,
+    min_closed: int,
 ) -> dict[str, GroupComparison]:
-    adjusted = bool(filters.adjust)
+    """T (won, closed) against no template and other templates, as the filters ask."""
+    any_totals, none_totals = _totals(comparison.get((1,), [0, 0])), _totals(comparison.get((0,), [0, 0]))
+    if filters.adjust and adjusted is None:
+        adjusted = {}
     versus = {}
     if filters.compare in (Comparison.BOTH, Comparison.NO_TEMPLATE):
         versus[Comparison.NO_TEMPLATE] = compare(
-            "No template", used, groups.none_used, groups.none_totals, min_closed=min_closed, adjusted=adjusted
+            "No template",
+            used,
+            none_totals,
+            min_closed=min_closed,
+            adjusted=None if adjusted is None else adjusted.get(Comparison.NO_TEMPLATE, NOTHING_INFORMATIVE),
         )
     if filters.compare in (Comparison.BOTH, Comparison.OTHER_TEMPLATES):
         versus[Comparison.OTHER_TEMPLATES] = compare(
             "Other templates",
             used,
-            groups.any_used,
-            groups.any_totals,
+            any_totals,
             without_used=True,
             min_closed=min_closed,
-            adjusted=adjusted,
+            adjusted=None if adjusted is None else adjusted.get(Comparison.OTHER_TEMPLATES, NOTHING_INFORMATIVE),
         )
     return versus
 
@@ -523,21 +508,29 @@ def rank(rows: list[TemplatePerformance], prior: BetaPrior | None) -> list[Templ
     return judged + rest
 
 
+def _counts(
+    filters: ReportFilters, settings: ReportSettings, by_revision_of: int | None = None
+) -> tuple[Uses, Counts, dict[int, dict[str, MantelHaenszelSums]] | None]:
+    adjusted = (
+        adjusted_sums(filters, edges=settings.size_band_edges, by_revision_of=by_revision_of)
+        if filters.adjust
+        else None
+    )
+    return used_counts(filters, by_revision_of=by_revision_of), comparison_counts(filters), adjusted
+
+
 def template_performance(filters: ReportFilters, *, settings: ReportSettings) -> PerformanceReport:
-    uses, comparison = counts_for(filters, edges=settings.size_band_edges)
-    used = _by_key(uses.counts)
-    groups = ComparisonGroups.from_counts(comparison)
+    uses, comparison, adjusted = _counts(filters, settings)
     pending = pending_counts(filters)
     activity = activity_by_template(filters)
-    keys = used.keys() | pending.keys() | activity.keys()
+    keys = {key for (key,) in uses.counts} | pending.keys() | activity.keys()
     templates = CollateralTemplate.objects.only("pk", "title", "kind").in_bulk(keys)
     rows = []
     for key in keys:
         template = templates.get(key)
         if template is None:
             continue
-        strata = used.get(key, {})
-        won, closed = _totals(strata)
+        won, closed = _totals(uses.counts.get((key,), [0, 0]))
         rows.append(
             TemplatePerformance(
                 key=key,
@@ -549,7 +542,13 @@ def template_performance(filters: ReportFilters, *, settings: ReportSettings) ->
                 lost=closed - won,
                 pending=pending.get(key, 0),
                 revenue=uses.revenue.get(key, {}),
-                versus=comparisons_for(strata, groups, filters=filters, min_closed=settings.min_closed_deals),
+                versus=comparisons_for(
+                    (won, closed),
+                    comparison,
+                    None if adjusted is None else adjusted.get(key, {}),
+                    filters=filters,
+                    min_closed=settings.min_closed_deals,
+                ),
                 min_closed=settings.min_closed_deals,
             )
         )
@@ -562,7 +561,10 @@ def template_performance(filters: ReportFilters, *, settings: ReportSettings) ->
         min_closed=settings.min_closed_deals,
         q=q,
         compared=compared,
-        groups={Comparison.NO_TEMPLATE: Rate(*groups.none_totals), "any": Rate(*groups.any_totals)},
+        groups={
+            Comparison.NO_TEMPLATE: Rate(*_totals(comparison.get((0,), [0, 0]))),
+            "any": Rate(*_totals(comparison.get((1,), [0, 0]))),
+        },
         prior=prior,
     )
 
@@ -571,14 +573,13 @@ def revision_performance(
     template: CollateralTemplate, filters: ReportFilters, *, settings: ReportSettings
 ) -> list[TemplatePerformance]:
     """The same figures per revision of one template: "did the new version do better?"."""
-    uses, comparison = counts_for(filters, edges=settings.size_band_edges, by_revision_of=template.pk)
-    used = _by_key(uses.counts)
-    groups = ComparisonGroups.from_counts(comparison)
-    revisions = {r.pk: r for r in template.revisions.filter(pk__in=used.keys())}
+    uses, comparison, adjusted = _counts(filters, settings, by_revision_of=template.pk)
+    keys = [key for (key,) in uses.counts]
+    revisions = {r.pk: r for r in template.revisions.filter(pk__in=keys)}
     rows = []
-    for key, strata in used.items():
+    for key in keys:
         revision = revisions.get(key)
-        won, closed = _totals(strata)
+        won, closed = _totals(uses.counts[(key,)])
         rows.append(
             TemplatePerformance(
                 key=key,
@@ -589,7 +590,13 @@ def revision_performance(
                 lost=closed - won,
                 pending=0,
                 revenue={},
-                versus=comparisons_for(strata, groups, filters=filters, min_closed=settings.min_closed_deals),
+                versus=comparisons_for(
+                    (won, closed),
+                    comparison,
+                    None if adjusted is None else adjusted.get(key, {}),
+                    filters=filters,
+                    min_closed=settings.min_closed_deals,
+                ),
                 min_closed=settings.min_closed_deals,
             )
         )
