@@ -26,8 +26,9 @@ def _upsert(
     increments: dict[str, int],
     keep_least: tuple[str, ...] = (),
     keep_greatest: tuple[str, ...] = (),
-) -> None:
-    """INSERT … ON CONFLICT (unique) DO UPDATE: counters add, earliest and latest times are kept."""
+) -> tuple[str, list]:
+    """INSERT … ON CONFLICT (unique) DO UPDATE: counters add, earliest and latest times are kept.
+    The statement and its parameters, for `_execute`."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     least, greatest = _sql_min_max()
@@ -42,71 +43,94 @@ def _upsert(
     )
     fields = {field.attname: field for field in model._meta.concrete_fields}
     params = [fields[column].get_db_prep_value(value, connection) for column, value in values.items()]
+    return sql, [*params, *increments.values()]
+
+
+def _execute(statements: list[tuple[str, list]]) -> None:
+    """Run the upserts: on PostgreSQL as one statement (data-modifying WITH clauses), one round
+    trip for all of them; elsewhere one after another."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *increments.values()])
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, (last_sql, last_params) = statements
+            clauses = ", ".join(f"rollup_{index} AS ({sql})" for index, (sql, _) in enumerate(first))
+            cursor.execute(
+                f"WITH {clauses} {last_sql}",
+                [param for _, params in first for param in params] + last_params,
+            )
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 def roll_up(event: DeliveryEvent) -> None:
     """Count `event` in every rollup. Call inside the transaction that writes the event."""
     day = timezone.localdate(event.occurred_at)
     is_view = event.channel == Channel.SHARE_VIEW
-    _upsert(
-        ActivityDay,
-        unique=["key"],
-        values={
-            "key": ActivityDay.key_for(
-                day=day,
-                revision_id=event.template_revision_id,
-                user_id=event.user_id,
-                organisation_id=event.organisation_id,
-                region_id=event.region_id,
-                deal_id=event.deal_id,
-            ),
-            "day": day,
-            "template_id": event.template_id,
-            "template_revision_id": event.template_revision_id,
-            "user_id": event.user_id,
-            "organisation_id": event.organisation_id,
-            "region_id": event.region_id,
-            "deal_id": event.deal_id,
-        },
-        increments={"downloads": 0 if is_view else 1, "views": 1 if is_view else 0},
-    )
-    if event.deal_id is None:
-        return
-    _upsert(
-        TemplateDealUse,
-        unique=["template_id", "deal_id"],
-        values={
-            "template_id": event.template_id,
-            "deal_id": event.deal_id,
-            "first_used_on": day,
-            "first_used_at": event.occurred_at,
-            "last_used_at": event.occurred_at,
-        },
-        increments={"deliveries": 1},
-        keep_least=("first_used_on", "first_used_at"),
-        keep_greatest=("last_used_at",),
-    )
-    _upsert(
-        RevisionDealUse,
-        unique=["template_revision_id", "deal_id"],
-        values={
-            "template_revision_id": event.template_revision_id,
-            "template_id": event.template_id,
-            "deal_id": event.deal_id,
-            "first_used_on": day,
-        },
-        increments={"deliveries": 1},
-        keep_least=("first_used_on",),
-    )
-    _upsert(
-        DealUse,
-        unique=["deal_id"],
-        values={"deal_id": event.deal_id, "first_used_on": day},
-        increments={"deliveries": 1},
-        keep_least=("first_used_on",),
-    )
+    statements = [
+        _upsert(
+            ActivityDay,
+            unique=["key"],
+            values={
+                "key": ActivityDay.key_for(
+                    day=day,
+                    revision_id=event.template_revision_id,
+                    user_id=event.user_id,
+                    organisation_id=event.organisation_id,
+                    region_id=event.region_id,
+                    deal_id=event.deal_id,
+                ),
+                "day": day,
+                "template_id": event.template_id,
+                "template_revision_id": event.template_revision_id,
+                "user_id": event.user_id,
+                "organisation_id": event.organisation_id,
+                "region_id": event.region_id,
+                "deal_id": event.deal_id,
+            },
+            increments={"downloads": 0 if is_view else 1, "views": 1 if is_view else 0},
+        )
+    ]
+    if event.deal_id is not None:
+        statements += _deal_upserts(event, day)
+    _execute(statements)
+
+
+def _deal_upserts(event: DeliveryEvent, day: date) -> list[tuple[str, list]]:
+    return [
+        _upsert(
+            TemplateDealUse,
+            unique=["template_id", "deal_id"],
+            values={
+                "template_id": event.template_id,
+                "deal_id": event.deal_id,
+                "first_used_on": day,
+                "first_used_at": event.occurred_at,
+                "last_used_at": event.occurred_at,
+            },
+            increments={"deliveries": 1},
+            keep_least=("first_used_on", "first_used_at"),
+            keep_greatest=("last_used_at",),
+        ),
+        _upsert(
+            RevisionDealUse,
+            unique=["template_revision_id", "deal_id"],
+            values={
+                "template_revision_id": event.template_revision_id,
+                "template_id": event.template_id,
+                "deal_id": event.deal_id,
+                "first_used_on": day,
+            },
+            increments={"deliveries": 1},
+            keep_least=("first_used_on",),
+        ),
+        _upsert(
+            DealUse,
+            unique=["deal_id"],
+            values={"deal_id": event.deal_id, "first_used_on": day},
+            increments={"deliveries": 1},
+            keep_least=("first_used_on",),
+        ),
+    ]
 
 
 # Recomputing from the events ------------------------------------------------------------------
