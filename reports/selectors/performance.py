@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat
 
+from approvals.reviewers import in_regions
 from deals.models import ActivityDay, Deal, Outcome, RevisionDealUse, TemplateDealUse
 from templates_lib.models import CollateralDocument, CollateralTemplate
 
@@ -309,10 +310,7 @@ def documents_by_template(filters: ReportFilters) -> dict[int, int]:
     documents = CollateralDocument.objects.all()
     documents = documents.filter(in_window("created_at", filters))
     if filters.region_ids:
-        documents = documents.filter(
-            Q(owner__organisation__isnull=False, owner__organisation__region_id__in=filters.region_ids)
-            | Q(owner__organisation__isnull=True, owner__region_id__in=filters.region_ids)
-        )
+        documents = documents.filter(in_regions(filters.region_ids, prefix="owner__"))
     if filters.organisation_id:
         documents = documents.filter(owner__organisation_id=filters.organisation_id)
     if filters.tier_id:
@@ -519,39 +517,57 @@ def _counts(
     return used_counts(filters, by_revision_of=by_revision_of), comparison_counts(filters), adjusted
 
 
+def _performance_row(
+    key: int,
+    *,
+    title: str,
+    kind: str,
+    uses: Uses,
+    comparison: Counts,
+    adjusted: dict[int, dict[str, MantelHaenszelSums]] | None,
+    filters: ReportFilters,
+    settings: ReportSettings,
+    **extra,
+) -> TemplatePerformance:
+    won, closed = _totals(uses.counts.get((key,), [0, 0]))
+    return TemplatePerformance(
+        key=key,
+        title=title,
+        kind=kind,
+        won=won,
+        lost=closed - won,
+        versus=comparisons_for(
+            (won, closed),
+            comparison,
+            None if adjusted is None else adjusted.get(key, {}),
+            filters=filters,
+            min_closed=settings.min_closed_deals,
+        ),
+        min_closed=settings.min_closed_deals,
+        **extra,
+    )
+
+
 def template_performance(filters: ReportFilters, *, settings: ReportSettings) -> PerformanceReport:
     uses, comparison, adjusted = _counts(filters, settings)
     pending = pending_counts(filters)
     activity = activity_by_template(filters)
     keys = {key for (key,) in uses.counts} | pending.keys() | activity.keys()
     templates = CollateralTemplate.objects.only("pk", "title", "kind").in_bulk(keys)
-    rows = []
-    for key in keys:
-        template = templates.get(key)
-        if template is None:
-            continue
-        won, closed = _totals(uses.counts.get((key,), [0, 0]))
-        rows.append(
-            TemplatePerformance(
-                key=key,
-                title=template.title,
-                kind=template.get_kind_display(),
-                template=template,
-                activity=activity.get(key, Activity()),
-                won=won,
-                lost=closed - won,
-                pending=pending.get(key, 0),
-                revenue=uses.revenue.get(key, {}),
-                versus=comparisons_for(
-                    (won, closed),
-                    comparison,
-                    None if adjusted is None else adjusted.get(key, {}),
-                    filters=filters,
-                    min_closed=settings.min_closed_deals,
-                ),
-                min_closed=settings.min_closed_deals,
-            )
+    counted = {"uses": uses, "comparison": comparison, "adjusted": adjusted, "filters": filters, "settings": settings}
+    rows = [
+        _performance_row(
+            key,
+            title=template.title,
+            kind=template.get_kind_display(),
+            template=template,
+            activity=activity.get(key, Activity()),
+            pending=pending.get(key, 0),
+            revenue=uses.revenue.get(key, {}),
+            **counted,
         )
+        for key, template in templates.items()
+    ]
     q = float(settings.false_discovery_rate)
     compared = control_false_discoveries(rows, q=q)
     prior = fit_beta_prior([row.rate for row in rows if row.closed])
@@ -574,33 +590,21 @@ def revision_performance(
 ) -> list[TemplatePerformance]:
     """The same figures per revision of one template: "did the new version do better?"."""
     uses, comparison, adjusted = _counts(filters, settings, by_revision_of=template.pk)
-    keys = [key for (key,) in uses.counts]
+    keys = sorted(key for (key,) in uses.counts)
     revisions = {r.pk: r for r in template.revisions.filter(pk__in=keys)}
-    rows = []
-    for key in keys:
-        revision = revisions.get(key)
-        won, closed = _totals(uses.counts[(key,)])
-        rows.append(
-            TemplatePerformance(
-                key=key,
-                title=f"Revision of {revision.created_at:%Y-%m-%d %H:%M}" if revision else f"Revision {key}",
-                kind=template.get_kind_display(),
-                activity=Activity(),
-                won=won,
-                lost=closed - won,
-                pending=0,
-                revenue={},
-                versus=comparisons_for(
-                    (won, closed),
-                    comparison,
-                    None if adjusted is None else adjusted.get(key, {}),
-                    filters=filters,
-                    min_closed=settings.min_closed_deals,
-                ),
-                min_closed=settings.min_closed_deals,
-            )
+    counted = {"uses": uses, "comparison": comparison, "adjusted": adjusted, "filters": filters, "settings": settings}
+    return [
+        _performance_row(
+            key,
+            title=f"Revision of {revisions[key].created_at:%Y-%m-%d %H:%M}" if key in revisions else f"Revision {key}",
+            kind=template.get_kind_display(),
+            activity=Activity(),
+            pending=0,
+            revenue={},
+            **counted,
         )
-    return sorted(rows, key=lambda r: r.key)
+        for key in keys
+    ]
 
 
 def days_from_first_use_to_close(template: CollateralTemplate, filters: ReportFilters) -> tuple[float | None, int]:
