@@ -319,5 +319,6 @@ class DeliveryEvent(models.Model):
         return f"{self.get_channel_display()} of {self.document_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+from .api_models import ApiAccess, ApiKey, IdempotencyState, IdempotentRequest  # noqa: E402,F401 (the REST API, ADR 19)
 from .import_models import DealImport, ImportPreset, ImportState  # noqa: E402,F401 (CSV imports, ADR 13)
 from .rollup_models import ActivityDay, DealUse, RevisionDealUse, TemplateDealUse  # noqa: E402,F401 (ADR 17)

@@ -35,7 +35,7 @@ def is_private_route(url_name: str | None) -> bool:
 class PrivateNoStoreMiddleware:
     """`Cache-Control: private, no-store` on every response of a private route, whatever its status
     or type: no shared cache or browser disk cache keeps a user's documents, drafts, PDFs or
-    PNGs. Template thumbnails show only a template's default content and keep their own
+    PNGs, or what the REST API answered. Template thumbnails show only a template's default content and keep their own
     (private, one-hour) caching."""
 
     def __init__(self, get_response):
@@ -46,4 +46,6 @@ class PrivateNoStoreMiddleware:
         match = getattr(request, "resolver_match", None)
         if match is not None and match.namespace == "portal" and is_private_route(match.url_name):
             response["Cache-Control"] = "private, no-store"
+        elif match is not None and match.namespace == "api-v1":
+            response["Cache-Control"] = "private, no-store"  # a key's data, in any cache, is a leak
         return response

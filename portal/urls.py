@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from deals.api.views import api as rest_api
+
 from .views import (
     approvals,
     auth,
@@ -104,6 +106,7 @@ urlpatterns = [
     path("admin/reports/", include("reports.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
+    path("api/v1/", rest_api.urls),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/queue", health.healthz_queue, name="healthz-queue"),
     path("", include((portal_urls, "portal"))),

@@ -17,7 +17,7 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.search.backends import get_search_backend
 
-from accounts.models import User
+from accounts.models import Organisation, User
 from brand.models import UploadReview
 
 from .field_locks import LockMode
@@ -54,7 +54,20 @@ def templates_for_user(user: User) -> QuerySet[CollateralTemplate]:
                 )
             )
         return live.filter(audience)
-    organisation = user.organisation
+    return live.filter(_organisation_audience(user.organisation))
+
+
+def templates_for_organisation(organisation: Organisation) -> QuerySet[CollateralTemplate]:
+    """Templates in use that a partner organisation's members may personalise (its API keys read
+    these): shared with its group, or meant for its tier."""
+    if not organisation.is_active:
+        return CollateralTemplate.objects.none()
+    return (
+        CollateralTemplate.objects.in_use().select_related("live_revision").filter(_organisation_audience(organisation))
+    )
+
+
+def _organisation_audience(organisation: Organisation) -> Q:
     shared = TemplateGroupGrant.objects.filter(
         group_id=organisation.members_group_id, permission__codename="use_collateraltemplate"
     ).values("content_object_id")
@@ -65,7 +78,7 @@ def templates_for_user(user: User) -> QuerySet[CollateralTemplate]:
                 "collateraltemplate_id"
             )
         )
-    return live.filter(audience)
+    return audience
 
 
 def template_library(user: User, *, kind: str = "", tag: str = "", query: str = "") -> QuerySet[CollateralTemplate]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,10 +36,11 @@ from ..imports.errors import MalformedFileError
 from ..imports.formats import DateFormat, NumberFormat, choose_date_format, choose_number_format
 from ..imports.mapping import BUILTIN_PRESETS, DATE_FIELDS, mapping_from_columns, missing_required, resolve_mapping
 from ..imports.reading import CsvReport, Limits, read_rows
-from ..imports.rows import DEAL_FIELDS, RowContext, RowError, row_values
+from ..imports.rows import RowContext, RowError, row_values
 from ..imports.sniffing import sniff_delimiter, sniff_encoding
-from ..models import Connection, Deal, DealImport, ImportPreset, ImportState, Source, Stage, StageMapping
+from ..models import Connection, DealImport, ImportPreset, ImportState, Source, Stage, StageMapping
 from .stages import outcome_for, stage_for
+from .upserts import differs, existing_deals, owner_lookup, upsert_deals
 
 logger = logging.getLogger(__name__)
 
@@ -209,26 +210,7 @@ class _Scan:
 
 
 def _owner_lookup(deal_import: DealImport) -> Callable[[str], int | None]:
-    """Owner value → user id: by email (any case); failing that, by a full name only one candidate has.
-    A partner organisation's deals are owned by its members; internal deals by internal users."""
-    users = User.objects.filter(is_active=True)
-    if deal_import.organisation_id:
-        users = users.filter(organisation_id=deal_import.organisation_id)
-    else:
-        users = users.filter(organisation__isnull=True)
-    by_email, by_name = {}, {}
-    for pk, email, first, last in users.values_list("pk", "email", "first_name", "last_name"):
-        if email:
-            by_email[email.casefold()] = pk
-        full = " ".join(f"{first} {last}".split()).casefold()
-        if full:
-            by_name[full] = None if full in by_name else pk
-
-    def lookup(value: str) -> int | None:
-        key = value.casefold()
-        return by_email.get(key) or by_name.get(key)
-
-    return lookup
+    return owner_lookup(deal_import.organisation_id)
 
 
 def _context(deal_import: DealImport, header: list[str], columns: dict[str, int]) -> RowContext:
@@ -345,17 +327,6 @@ def _count_lines(path: Path) -> int:
     return count
 
 
-def _existing(connection: Connection, external_ids: list[str]) -> dict[str, dict]:
-    rows = Deal.objects.filter(connection=connection, external_id__in=external_ids).values(
-        "pk", "external_id", *DEAL_FIELDS
-    )
-    return {row["external_id"]: row for row in rows}
-
-
-def _differs(values: dict, existing: dict) -> bool:
-    return any(values[name] != existing[name] for name in DEAL_FIELDS)
-
-
 def _progress_saver(deal_import: DealImport) -> Callable[[int], None]:
     def save(percent: int) -> None:
         DealImport.objects.filter(pk=deal_import.pk).update(progress_percent=percent)
@@ -374,11 +345,11 @@ def deal_import_preview(deal_import: DealImport, *, notice: str = "") -> DealImp
     try:
         scan, chunks = _scan(deal_import, limits=Limits.from_settings(), progress=_progress_saver(deal_import))
         for chunk in chunks:
-            existing = _existing(deal_import.connection, [external_id for _line, external_id, _values in chunk])
+            existing = existing_deals(deal_import.connection, [external_id for _line, external_id, _values in chunk])
             for _line, external_id, values in chunk:
                 if (current := existing.get(external_id)) is None:
                     counts["created"] += 1
-                elif _differs(values, current):
+                elif differs(values, current):
                     counts["changed"] += 1
                 else:
                     counts["unchanged"] += 1
@@ -537,122 +508,14 @@ def _commit_once(deal_import: DealImport) -> DealImport:
     return deal_import
 
 
-_PASSED_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
-
-
-def _insert_leaving_conflicts(rows: list[dict]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL) of new deals given as field values
-    by attname: a deal whose (connection, external id) exists by now is left to the unique
-    constraint. A few hundred rows per statement, without bulk_create's per-row compiling (the
-    import's hot path, bench/deals_import.py). Text arrives single-lined from the row check;
-    dates, decimals and uuids are prepared by their fields; other fields take their defaults."""
-    db = transaction.get_connection()
-    fields = [model_field for model_field in Deal._meta.concrete_fields if not model_field.primary_key]
-    quote = db.ops.quote_name
-    # Only table and column names from the model are formatted in; every value is a parameter.
-    table = quote(Deal._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    plain = [isinstance(f, _PASSED_AS_IS) for f in fields]
-    # Dates, amounts and timestamps repeat from row to row: each distinct one is prepared once.
-    repeating = [not isinstance(f, models.UUIDField) for f in fields]
-    prepared: dict = {}
-    params = []
-    for row in rows:
-        values = []
-        for index, model_field in enumerate(fields):
-            name = model_field.attname
-            value = row[name] if name in row else model_field.get_default()
-            if plain[index] or value is None:
-                values.append(value)
-            elif repeating[index]:
-                key = (index, value)
-                if key not in prepared:
-                    prepared[key] = model_field.get_db_prep_save(value, db)
-                values.append(prepared[key])
-            else:
-                values.append(model_field.get_db_prep_save(value, db))
-        params.append(values)
-    if db.vendor == "postgresql":
-        # COPY into a transaction-scoped scratch table, then one INSERT … SELECT: the fastest way
-        # PostgreSQL takes many rows, with the same conflict rule.
-        db.ensure_connection()
-        with db.wrap_database_errors, db.connection.cursor() as raw:
-            raw.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS deal_import_rows ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-            raw.execute("TRUNCATE deal_import_rows")
-            with raw.copy(f"COPY deal_import_rows ({columns}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
-            raw.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM deal_import_rows ON CONFLICT DO NOTHING"  # noqa: S608
-            )
-            return raw.rowcount
-    # Several rows per statement, well under SQLite's limit on parameters (32,766).
-    batch = max(1, 16_000 // len(fields))
-    inserted = 0
-    with db.cursor() as cursor:
-        for start in range(0, len(params), batch):
-            rows_batch = params[start : start + batch]
-            values_sql = ", ".join([row_placeholder] * len(rows_batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values_sql} ON CONFLICT DO NOTHING",  # noqa: S608
-                [value for row in rows_batch for value in row],
-            )
-            inserted += cursor.rowcount
-    return inserted
-
-
 def _upsert(deal_import: DealImport, chunk: list[tuple[int, str, dict]]) -> Counter:
-    """Write one chunk. New deals are inserted leaving any (connection, external id) that exists by
-    then to the constraint; every row is then compared with what the database holds, so a deal
-    another writer created or changed meanwhile is updated, never duplicated."""
-    counts = Counter()
-    connection = deal_import.connection
-    by_id = {external_id: values for _line, external_id, values in chunk}
-    existing = _existing(connection, list(by_id))
-    now = timezone.now()
-    new = [
-        {
-            "public_id": uuid.uuid4(),
-            "source": Source.CSV,
-            "connection_id": connection.pk,
-            "external_id": external_id,
-            "organisation_id": deal_import.organisation_id,
-            "created_by_id": deal_import.created_by_id,
-            "created_at": now,
-            "updated_at": now,
-            **values,
-        }
-        for external_id, values in sorted(by_id.items())  # one order for every import: fewer deadlocks
-        if external_id not in existing
-    ]
-    if new:
-        inserted = _insert_leaving_conflicts(new)
-        counts["created"] += inserted
-        # Rows another writer inserted first (ours were left to the constraint): not our public ids.
-        raced = (
-            Deal.objects.filter(connection=connection, external_id__in=[row["external_id"] for row in new])
-            .exclude(public_id__in=[row["public_id"] for row in new])
-            .values("pk", "external_id", *DEAL_FIELDS)
-        )
-        for current in raced if inserted < len(new) else ():
-            existing[current["external_id"]] = current
-    changed = []
-    for external_id, current in existing.items():
-        values = by_id[external_id]
-        if not _differs(values, current):
-            counts["unchanged"] += 1
-            continue
-        deal = Deal(pk=current["pk"], updated_at=now, **values)
-        changed.append(deal)
-    if changed:
-        fields = [Deal._meta.get_field(name).name for name in DEAL_FIELDS] + ["updated_at"]
-        Deal.objects.bulk_update(changed, fields, batch_size=500)
-        counts["changed"] += len(changed)
-    return counts
+    return upsert_deals(
+        connection=deal_import.connection,
+        source=Source.CSV,
+        organisation_id=deal_import.organisation_id,
+        created_by_id=deal_import.created_by_id,
+        rows={external_id: values for _line, external_id, values in chunk},
+    )
 
 
 # --- Background tasks (re-exported by deals/tasks.py) ---------------------------------------------

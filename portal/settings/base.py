@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's assets itself, nothing from a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -284,6 +285,14 @@ LASTMILE_SHARE_LINK_MAX_DAYS = int(env("LASTMILE_SHARE_LINK_MAX_DAYS", "90"))
 LASTMILE_SHARE_LINK_OPENS_PER_LINK = int(env("LASTMILE_SHARE_LINK_OPENS_PER_LINK", "60"))
 LASTMILE_SHARE_LINK_REQUESTS_PER_ADDRESS = int(env("LASTMILE_SHARE_LINK_REQUESTS_PER_ADDRESS", "300"))
 LASTMILE_SHARE_LINK_RATE_WINDOW_SECONDS = int(env("LASTMILE_SHARE_LINK_RATE_WINDOW_SECONDS", "3600"))
+
+# The REST API (ADR 19): requests per key per minute, the largest batch upsert, how long an
+# Idempotency-Key's stored response is repeated, and a page's size.
+LASTMILE_API_RATE = env("LASTMILE_API_RATE", "600/m")
+LASTMILE_API_BATCH_MAX = int(env("LASTMILE_API_BATCH_MAX", "1000"))
+LASTMILE_API_IDEMPOTENCY_HOURS = int(env("LASTMILE_API_IDEMPOTENCY_HOURS", "24"))
+LASTMILE_API_PAGE_SIZE = int(env("LASTMILE_API_PAGE_SIZE", "100"))
+LASTMILE_API_MAX_BODY_BYTES = int(env("LASTMILE_API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 
 # Background work (django-tasks). The database backend needs a worker: `manage.py lastmile_worker`.
 TASKS = {
