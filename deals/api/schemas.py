@@ -1,12 +1,27 @@
 """What the API reads and writes. Text from outside is data: JSON-escaped on the way out, bounded
 and checked by the same rules as a CSV row on the way in."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+
+
+def _in_utc(value: datetime) -> datetime:
+    """An instant in UTC (naive means UTC): any offset a client sends, even one the database
+    cannot store, names a moment it can."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("the moment is out of range") from error
+
+
+Instant = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class Problem(Schema):

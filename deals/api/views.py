@@ -1,7 +1,6 @@
 """The /api/v1/ endpoints: each reads through deals.api_selectors (the key's scope; anything
 outside it is a 404) or writes through a service."""
 
-from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from .schemas import (
     DocumentOut,
     DocumentPage,
     EventPage,
+    Instant,
     Problem,
     TemplateList,
     TemplateOut,
@@ -138,7 +138,7 @@ def deal_list(
     request,
     cursor: str | None = None,
     limit: int = 100,
-    updated_since: datetime | None = None,
+    updated_since: Instant | None = None,
     outcome: Outcome | None = None,
     q: str = Query("", max_length=100),
     include_deleted: bool = False,
@@ -202,7 +202,7 @@ def deal_batch(request, body: DealBatchIn):
 
 
 @api.get("/documents", response={200: DocumentPage, **ERRORS}, tags=["documents"])
-def document_list(request, cursor: str | None = None, limit: int = 100, updated_since: datetime | None = None):
+def document_list(request, cursor: str | None = None, limit: int = 100, updated_since: Instant | None = None):
     documents = documents_for_key(request.auth)
     if updated_since is not None:
         documents = documents.filter(updated_at__gte=updated_since)
@@ -221,7 +221,7 @@ def document_events(request, document_id: UUID, cursor: str | None = None, limit
 
 
 @api.get("/events", response={200: EventPage, **ERRORS}, tags=["events"])
-def event_list(request, cursor: str | None = None, limit: int = 100, since: datetime | None = None):
+def event_list(request, cursor: str | None = None, limit: int = 100, since: Instant | None = None):
     """Delivery events in the order they were recorded: a BI tool keeps the last `next_cursor`
     and asks again later for what is new."""
     events = events_for_key(request.auth)

@@ -64,14 +64,14 @@ def test_two_overlapping_imports_at_once_create_no_duplicates():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: there is no race to test")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_deal_another_writer_created_meanwhile_is_updated_not_duplicated(monkeypatch):
-    from deals.services import imports
+    from deals.services import upserts
 
     importer = UserFactory(username="ops", is_superuser=True)
     crm = salesforce_connection(name="Salesforce", kind="salesforce")
     deal_import = deal_import_upload(user=importer, uploaded_file=csv_file(_report(_ids(0, 3), "5.00")), connection=crm)
     deal_import.state = ImportState.COMMITTING
     deal_import.save()
-    original_existing = imports._existing
+    original_existing = upserts.existing_deals
 
     def existing_then_another_writer(connection_, external_ids):
         found = original_existing(connection_, external_ids)
@@ -81,7 +81,7 @@ def test_a_deal_another_writer_created_meanwhile_is_updated_not_duplicated(monke
         writer.join()
         return found
 
-    monkeypatch.setattr(imports, "_existing", existing_then_another_writer)
+    monkeypatch.setattr(upserts, "existing_deals", existing_then_another_writer)
     deal_import_commit_run(deal_import)
 
     assert Deal.objects.filter(connection=crm).count() == 3

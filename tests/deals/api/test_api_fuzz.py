@@ -5,6 +5,8 @@ drives its Hypothesis strategies itself."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -18,7 +20,13 @@ EXAMPLES_PER_OPERATION = 15
 def api_schema(db):
     from portal.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Django's test client does the same: a request's close_old_connections would close the
+    # test's connection (its transaction is open) on PostgreSQL.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_the_api_answers_every_generated_request_within_its_schema(api_schema, company_key, rep, settings):

@@ -40,6 +40,14 @@ def test_updated_since_leaves_out_older_deals(company_api, rep):
     assert [d["name"] for d in company_api.get("/deals", {"updated_since": since}).json()["items"]] == ["New"]
 
 
+def test_an_offset_the_database_cannot_store_names_the_same_moment_in_utc(company_api, rep):
+    DealFactory(owner=rep, name="Recent")
+    # -19:28 is a valid ISO 8601 offset but outside what PostgreSQL accepts; found by the fuzz test.
+    answer = company_api.get("/deals", {"updated_since": "0286-11-04T01:44:08-19:28"})
+    assert answer.status_code == 200
+    assert [d["name"] for d in answer.json()["items"]] == ["Recent"]
+
+
 def test_deleted_deals_are_listed_only_when_asked_for(company_api, rep):
     DealFactory(owner=rep, name="Gone", deleted_at=timezone.now())
     assert company_api.get("/deals").json()["items"] == []
