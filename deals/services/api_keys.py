@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 
+from ..audit import audit
 from ..models import ApiAccess, ApiKey, IdempotentRequest
 
 KEY_MARK = "lm"
@@ -54,7 +55,12 @@ def api_key_create(
         expires_at=expires_at,
         created_by=by,
     )
+    audit(api_key, "lastmile.api_key.created", user=by, prefix=prefix, access=access, scope=_scope(api_key))
     return api_key, raw_key
+
+
+def _scope(api_key: ApiKey) -> str:
+    return str(api_key.organisation.public_id) if api_key.organisation_id else "company"
 
 
 def api_key_authenticate(raw_key: str) -> ApiKey | None:
@@ -76,10 +82,13 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
     return api_key
 
 
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, by: User | None = None) -> ApiKey:
     """Revoked at once, for good; revoking twice keeps the first time."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     api_key.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit(api_key, "lastmile.api_key.revoked", user=by, prefix=api_key.prefix)
     return api_key
 
 
