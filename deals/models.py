@@ -63,11 +63,46 @@ class Connection(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # CRM sync and write-back (ADR 20). Credentials are Fernet-sealed JSON (deals.credentials),
+    # never shown after saving; `sync_state` holds the sync's cursors (opaque to everything else).
+    credentials_sealed = models.TextField(blank=True, editable=False)
+    remote_account_id = models.CharField(
+        "CRM account id",
+        max_length=64,
+        blank=True,
+        help_text="The Salesforce organisation id or HubSpot portal id; filled in by “Test connection”.",
+    )
+    sync_enabled = models.BooleanField(
+        default=False, help_text="Poll the CRM for changed and deleted deals on the worker's schedule."
+    )
+    sync_scope = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Salesforce record type names or HubSpot pipeline ids to sync, comma-separated. Empty: all.",
+    )
+    sync_state = models.JSONField(default=dict, blank=True, editable=False)
+    # Held by the sync that is running (renewed page by page): a second sync at once skips.
+    sync_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    writeback_enabled = models.BooleanField(
+        "write-back",
+        default=False,
+        help_text="Record each final download and first share view as an activity on the CRM deal.",
+    )
+    writeback_subject = SingleLineCharField("activity subject prefix", max_length=60, default="Lastmile:", blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.credentials_sealed)
 
 
 class Stage(models.Model):
@@ -319,6 +354,7 @@ class DeliveryEvent(models.Model):
         return f"{self.get_channel_display()} of {self.document_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
+from .crm_models import SyncRun, SyncState, SyncTrigger, WebhookDelivery, WebhookSecret, Writeback, WritebackState  # noqa: E402,F401,I001 (ADR 20)
 from .api_models import ApiAccess, ApiKey, IdempotencyState, IdempotentRequest  # noqa: E402,F401 (the REST API, ADR 19)
 from .import_models import DealImport, ImportPreset, ImportState  # noqa: E402,F401 (CSV imports, ADR 13)
 from .rollup_models import ActivityDay, DealUse, RevisionDealUse, TemplateDealUse  # noqa: E402,F401 (ADR 17)

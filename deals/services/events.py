@@ -16,8 +16,9 @@ from templates_lib.rendering.cache import RenderJob
 from templates_lib.rendering.html import RENDERER_VERSION, resolve_values
 from templates_lib.tokens import NameInsteadOfLogo
 
-from ..models import Deal, DeliveryEvent, ShareLink
+from ..models import Channel, Deal, DeliveryEvent, ShareLink
 from .rollups import roll_up
+from .writeback import writeback_queue
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ def record_delivery(
     def write_and_count() -> DeliveryEvent:
         event = write()
         roll_up(event)
+        if channel == Channel.PORTAL_PDF:
+            writeback_queue(event)
         return event
 
     try:

@@ -35,6 +35,7 @@ from templates_lib.selectors import documents_editable_by
 from ..models import Channel, Deal, DeliveryEvent, ShareLink
 from .choices import DealNotAvailable, pickable_deal, remember_deal_choice
 from .events import record_delivery
+from .writeback import writeback_queue
 
 TOKEN_BYTES = 32
 # secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet. Anything else is
@@ -217,6 +218,8 @@ def share_link_opened(
         is_first = link.first_opened_at is None and ShareLink.objects.filter(
             pk=link.pk, first_opened_at__isnull=True
         ).update(first_opened_at=event.occurred_at)
+        if is_first:
+            writeback_queue(event)
         if is_first and link.notify_opens:
             _notify_first_open(link, event)
     return event

@@ -294,6 +294,18 @@ LASTMILE_API_IDEMPOTENCY_HOURS = int(env("LASTMILE_API_IDEMPOTENCY_HOURS", "24")
 LASTMILE_API_PAGE_SIZE = int(env("LASTMILE_API_PAGE_SIZE", "100"))
 LASTMILE_API_MAX_BODY_BYTES = int(env("LASTMILE_API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 
+# CRM connections (ADR 20): Fernet keys for credentials and webhook secrets at rest, comma-separated,
+# the first encrypts (rotate: put a new key first, run `manage.py rotate_credentials`, then drop the
+# old one). Webhook signatures older than this are refused; a webhook body is at most this big.
+LASTMILE_CREDENTIALS_KEYS = [key for key in (env("LASTMILE_CREDENTIALS_KEYS", "") or "").split(",") if key.strip()]
+LASTMILE_WEBHOOK_TOLERANCE_SECONDS = int(env("LASTMILE_WEBHOOK_TOLERANCE_SECONDS", "300"))
+LASTMILE_WEBHOOK_MAX_BODY_BYTES = int(env("LASTMILE_WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))
+# Enabled CRM connections are polled this often by the worker (`manage.py sync_crm` for cron).
+LASTMILE_CRM_SYNC_MINUTES = int(env("LASTMILE_CRM_SYNC_MINUTES", "15"))
+# Write-back: attempts before giving up, and the first retry's delay (doubling; Retry-After wins).
+LASTMILE_WRITEBACK_ATTEMPTS = int(env("LASTMILE_WRITEBACK_ATTEMPTS", "8"))
+LASTMILE_WRITEBACK_RETRY_SECONDS = int(env("LASTMILE_WRITEBACK_RETRY_SECONDS", "60"))
+
 # Background work (django-tasks). The database backend needs a worker: `manage.py lastmile_worker`.
 TASKS = {
     "default": {

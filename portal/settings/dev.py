@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-secret-key-change-me")
+os.environ.setdefault(
+    "LASTMILE_CREDENTIALS_KEYS", "ZGV2LW9ubHktbGFzdG1pbGUtY3JlZGVudGlhbHMtayE="
+)  # dev only: never a real CRM
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")

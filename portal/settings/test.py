@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-secret-key")
+os.environ.setdefault(
+    "LASTMILE_CREDENTIALS_KEYS", "dGVzdC1vbmx5LWxhc3RtaWxlLWNyZWRlbnRpYWxzLWs="
+)  # test only: never a real CRM
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")

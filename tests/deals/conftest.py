@@ -5,6 +5,7 @@ from approvals.services import document_create
 from deals.services.events import record_delivery
 
 from ..factories.deals import DealFactory, make_deal_template
+from .crm_sync.standin import crm, standin  # noqa: F401 (fixtures: a CRM connection with a stand-in client)
 from .share_fixtures import approved_onepager, downloadable, rep_deal, shared  # noqa: F401 (fixtures)
 
 ACCOUNT = "Fjord Maritime ASA"

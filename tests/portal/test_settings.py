@@ -97,3 +97,12 @@ def test_the_private_media_root_may_sit_beside_the_media_root():
     result = _manage("check", env_overrides=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_published_development_credentials_key():
+    env = {**PRODUCTION_ENV, "LASTMILE_CREDENTIALS_KEYS": "ZGV2LW9ubHktbGFzdG1pbGUtY3JlZGVudGlhbHMtayE="}
+
+    result = _manage("check", env_overrides=env)
+
+    assert result.returncode != 0
+    assert "LASTMILE_CREDENTIALS_KEYS holds a development key" in result.stderr

@@ -9,6 +9,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 
 from django_tasks_db.management.commands import db_worker
 
+from deals.services.crm_sync import sync_schedule_ensure
 from portal.worker import LastmileWorker
 
 
@@ -52,6 +53,8 @@ class Command(db_worker.Command):
             worker_id=worker_id,
             excluded_queue_names=excluded_queue_names,
         )
+        # The CRM sync schedule lives in the queue: the first run is queued here, each run queues the next.
+        sync_schedule_ensure()
         if reload:
             if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()

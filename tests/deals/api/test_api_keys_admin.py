@@ -14,6 +14,10 @@ from deals.services.api_keys import api_key_authenticate, api_key_create, api_ke
 from ...factories.accounts import UserFactory
 from ...refusals import assert_admin_refused, messages_of
 
+# Some tests reach the database only through request.getfixturevalue: the mark tells pytest-django
+# they use it, so they run before the transactional tests (which flush the migrated rows).
+pytestmark = pytest.mark.django_db
+
 RAW_KEY = re.compile(r"lm_[0-9a-f]+_[A-Za-z0-9_-]+")
 
 
