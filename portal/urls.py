@@ -107,6 +107,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("files/", include(wagtaildocs_urls)),
     path("api/v1/", rest_api.urls),
+    path("webhooks/", include("deals.webhooks")),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/queue", health.healthz_queue, name="healthz-queue"),
     path("", include((portal_urls, "portal"))),

@@ -1,9 +1,11 @@
-"""Deals written through the API: a batch upserted by external id, checked row by row with the
-CSV import's rules, all or nothing (ADR 19)."""
+"""Deals written through the API and the generic webhook: a batch upserted by external id, checked
+row by row with the CSV import's rules, all or nothing (ADR 19)."""
 
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
@@ -57,24 +59,30 @@ def api_connection(api_key: ApiKey) -> Connection:
     return connection
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
+def _cell(value: object) -> str | None:
+    """A batch value as the row rules read it (a CSV cell); None for a value that is not text, a
+    number or a date (a list, an object, true/false), which the API's schema never lets through
+    but a webhook's JSON might."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal | date):
+        return None
+    return str(value)
 
 
-def deals_batch_upsert(
-    *, api_key: ApiKey, deals: Sequence[Mapping[str, object]], connection_id: UUID | None = None
+def deals_batch_apply(
+    *,
+    connection: Connection,
+    organisation_id: int | None,
+    deals: Sequence[Mapping[str, object]],
+    source: str = Source.API,
 ) -> DealBatchResult:
-    """Create or update up to LASTMILE_API_BATCH_MAX deals by (connection, external id)."""
-    if not api_key.can_write:
-        raise ApiWriteRefused("This key may only read.")
+    """Check every deal by the CSV import's row rules and create or update them all in
+    `connection` by external id, owners looked up among `organisation_id`'s people (internal
+    people when None). All or nothing: DealBatchError lists each refused value by its index and
+    nothing is written. Shared by the API's batch and the generic webhook."""
     if len(deals) > settings.LASTMILE_API_BATCH_MAX:
         raise DealBatchError(f"At most {settings.LASTMILE_API_BATCH_MAX} deals a request; this one has {len(deals)}.")
-    if connection_id is None:
-        connection = api_connection(api_key)
-    else:
-        connection = connections_for_key(api_key).filter(public_id=connection_id).first()
-        if connection is None:
-            raise ApiNotFound("No such connection.")
     context = RowContext(
         header=list(BATCH_FIELDS),
         columns={name: index for index, name in enumerate(BATCH_FIELDS)},
@@ -84,12 +92,23 @@ def deals_batch_upsert(
         default_currency="",
         stage_lookup=functools.cache(lambda value: stage_for(connection, value)),
         outcome_of=outcome_for,
-        owner_lookup=owner_lookup(api_key.organisation_id),
+        owner_lookup=owner_lookup(organisation_id),
     )
     rows: dict[str, dict] = {}
     errors: list[dict] = []
     for index, deal in enumerate(deals):
-        checked = row_values(index, [_cell(deal.get(name)) for name in BATCH_FIELDS], context)
+        if not isinstance(deal, Mapping):
+            errors.append({"index": index, "field": "", "message": "A deal is an object of named values."})
+            continue
+        cells = [_cell(deal.get(name)) for name in BATCH_FIELDS]
+        if None in cells:
+            errors += [
+                {"index": index, "field": name, "message": "Text or a number, please."}
+                for name, cell in zip(BATCH_FIELDS, cells, strict=True)
+                if cell is None
+            ]
+            continue
+        checked = row_values(index, cells, context)
         if isinstance(checked, list):
             errors += [{"index": e.line, "field": e.column, "message": e.message} for e in checked]
             continue
@@ -103,8 +122,8 @@ def deals_batch_upsert(
     with transaction.atomic():
         counts = upsert_deals(
             connection=connection,
-            source=Source.API,
-            organisation_id=api_key.organisation_id,
+            source=source,
+            organisation_id=organisation_id,
             created_by_id=None,
             rows=rows,
         )
@@ -114,3 +133,21 @@ def deals_batch_upsert(
         changed=counts["changed"],
         unchanged=counts["unchanged"],
     )
+
+
+def deals_batch_upsert(
+    *, api_key: ApiKey, deals: Sequence[Mapping[str, object]], connection_id: UUID | None = None
+) -> DealBatchResult:
+    """Create or update up to LASTMILE_API_BATCH_MAX deals by (connection, external id), in the
+    connection the request names (one of the key's) or the key's own API connection."""
+    if not api_key.can_write:
+        raise ApiWriteRefused("This key may only read.")
+    if len(deals) > settings.LASTMILE_API_BATCH_MAX:
+        raise DealBatchError(f"At most {settings.LASTMILE_API_BATCH_MAX} deals a request; this one has {len(deals)}.")
+    if connection_id is None:
+        connection = api_connection(api_key)
+    else:
+        connection = connections_for_key(api_key).filter(public_id=connection_id).first()
+        if connection is None:
+            raise ApiNotFound("No such connection.")
+    return deals_batch_apply(connection=connection, organisation_id=api_key.organisation_id, deals=deals)

@@ -3,10 +3,11 @@ read-write key: no answer is a server error, and every answer matches the schema
 content type, body). Schemathesis' own pytest plugin does not run under pytest 9, so the test
 drives its Hypothesis strategies itself."""
 
-import pytest
-import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+
+import pytest
+import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
