@@ -2,11 +2,12 @@
 any (connection, external id) another writer created meanwhile to the database constraint, the
 rest compared with what the database holds and updated only where they differ (ADR 13, ADR 19)."""
 
+import datetime
 import uuid
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -164,10 +165,29 @@ def upsert_deals(
         if not differs(values, current):
             counts["unchanged"] += 1
             continue
-        deal = Deal(pk=current["pk"], updated_at=now, **values)
-        changed.append(deal)
+        changed.append((current["pk"], values))
     if changed:
-        fields = [Deal._meta.get_field(name).name for name in DEAL_FIELDS] + ["updated_at"]
-        Deal.objects.bulk_update(changed, fields, batch_size=500)
+        _update_deals(changed, now)
         counts["changed"] += len(changed)
     return counts
+
+
+_UPDATED_FIELDS = [Deal._meta.get_field(name) for name in (*DEAL_FIELDS, "updated_at")]
+
+
+def _update_deals(changed: list[tuple[int, dict]], now: datetime.datetime) -> None:
+    """One parameterised UPDATE per deal, sent as one executemany: linear in the rows, where
+    bulk_update's CASE WHEN per field grows with rows × fields (2.4 s for 1,000 deals on SQLite)."""
+    connection = connections[Deal.objects.db]
+    assignments = ", ".join(f"{connection.ops.quote_name(field.column)} = %s" for field in _UPDATED_FIELDS)
+    sql = f"UPDATE {connection.ops.quote_name(Deal._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608 (our own column names)
+    rows = [
+        [
+            field.get_db_prep_save(now if field.name == "updated_at" else values[field.attname], connection)
+            for field in _UPDATED_FIELDS
+        ]
+        + [pk]
+        for pk, values in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
