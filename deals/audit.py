@@ -13,6 +13,8 @@ ACTIONS = {
     "lastmile.connection.credentials_removed": ("Remove credentials", "Connection credentials removed"),
     "lastmile.connection.webhook_secret_created": ("Create webhook secret", "Webhook secret created"),
     "lastmile.connection.webhook_secret_revoked": ("Revoke webhook secret", "Webhook secret revoked"),
+    "lastmile.connection.tested": ("Test connection", "Connection tested"),
+    "lastmile.connection.sync_requested": ("Sync now", "Sync requested"),
 }
 
 

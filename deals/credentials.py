@@ -9,6 +9,7 @@ a leaked SECRET_KEY must not open them."""
 import json
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -34,11 +35,13 @@ def new_key() -> str:
     return Fernet.generate_key().decode()
 
 
+@sensitive_variables("values")
 def seal(values: dict[str, str]) -> str:
     """The encrypted form of `values` (a small dict of strings) for the database."""
     return _cipher().encrypt(json.dumps(values, sort_keys=True).encode()).decode()
 
 
+@sensitive_variables()
 def unseal(token: str) -> dict[str, str]:
     if not token:
         return {}

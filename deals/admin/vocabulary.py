@@ -1,24 +1,23 @@
 """Marketing operations' side of deals in Wagtail admin: the company's stage vocabulary, each
 connection's mapping of source stage labels or ids to it, and the deals themselves (read-only
-apart from resolving an owner the source named by email only)."""
+apart from resolving an owner the source named by email only). The connections themselves are
+in connections.py; the Deals menu that groups them all is registered in deals/wagtail_hooks.py."""
 
 from django.contrib import messages
 from django.db.models import ProtectedError, Q
 from django.shortcuts import redirect
 
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column, StatusTagColumn
-from wagtail.admin.views.generic.models import DeleteView, EditView
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 import django_filters
 
-from ..models import Connection, Deal, Stage, StageMapping
+from ..models import Deal, Stage, StageMapping
 from ..selectors import manages_every_deal
 from ..services.deals import DealAccessError, DealError, deal_owner_resolve
 
@@ -58,34 +57,24 @@ class StageViewSet(ModelViewSet):
     ]
 
 
-class ConnectionViewSet(ModelViewSet):
-    """A connection with its stage mappings inline: what this source calls each company stage."""
+class StageMappingCreateView(CreateView):
+    """A new mapping may start from a link that names the connection and the source's value (the
+    connection page lists the stages a sync found unmapped)."""
 
-    model = Connection
-    delete_view_class = ProtectedDeleteView
-    icon = "link"
-    menu_label = "Connections"
-    list_display = ["name", "kind", "organisation"]
-    list_filter = ["kind", "organisation"]
-    search_fields = ["name"]
-    inspect_view_enabled = True
-    panels = [
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("organisation")]),
-        InlinePanel(
-            "stage_mappings",
-            heading="Stage mappings",
-            label="Mapping",
-            panels=[FieldRowPanel([FieldPanel("value"), FieldPanel("stage")])],
-            help_text="Each stage label or id exactly as this source sends it, and the company stage it means.",
-        ),
-    ]
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == "GET":
+            initial |= {
+                name: self.request.GET[name][:255] for name in ("connection", "value") if name in self.request.GET
+            }
+        return initial
 
 
 class StageMappingViewSet(ModelViewSet):
     """Mappings one by one, for marketing analysts who keep the vocabulary but not the connections."""
 
     model = StageMapping
+    add_view_class = StageMappingCreateView
     icon = "resubmit"
     menu_label = "Stage mappings"
     list_display = ["value", "stage", "connection"]
@@ -196,15 +185,3 @@ class DealViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return Deal.objects.select_related("stage", "owner", "organisation")
-
-
-class DealsGroup(ViewSetGroup):
-    menu_label = "Deals"
-    menu_icon = "tasks"
-    menu_order = 350
-    items = (DealViewSet, StageViewSet, ConnectionViewSet, StageMappingViewSet)
-
-
-@hooks.register("register_admin_viewset")
-def register_deal_viewsets():
-    return DealsGroup()

@@ -9,6 +9,7 @@ import secrets
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 
@@ -25,12 +26,14 @@ class ConnectionRefused(Exception):
     """Refused, with a message for the form."""
 
 
+@sensitive_variables()
 def credentials_stored(connection: Connection) -> dict[str, str]:
     """The stored credentials (decrypted) for the service layer; never for a page."""
     return unseal(connection.credentials_sealed)
 
 
 @transaction.atomic
+@sensitive_variables()
 def connection_credentials_set(connection: Connection, values: dict[str, str], *, by: User | None = None) -> Connection:
     """Store `values` sealed. A secret field left blank keeps what is stored; other fields are
     replaced. Refused with the client's own plain-word problems."""
@@ -57,10 +60,16 @@ def connection_credentials_set(connection: Connection, values: dict[str, str], *
 
 @transaction.atomic
 def connection_credentials_remove(connection: Connection, *, by: User | None = None) -> Connection:
+    # Without credentials the connection may move to another CRM account: nothing of this one's
+    # cursor or identity carries over (its deals stay, with their external ids).
     connection.credentials_sealed = ""
     connection.sync_enabled = False
     connection.writeback_enabled = False
-    connection.save(update_fields=["credentials_sealed", "sync_enabled", "writeback_enabled"])
+    connection.remote_account_id = ""
+    connection.sync_state = {}
+    connection.save(
+        update_fields=["credentials_sealed", "sync_enabled", "writeback_enabled", "remote_account_id", "sync_state"]
+    )
     audit(connection, "lastmile.connection.credentials_removed", user=by)
     return connection
 

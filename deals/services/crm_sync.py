@@ -21,8 +21,10 @@ from django.utils import timezone
 
 from django_tasks import task
 
+from accounts.models import User
 from accounts.task_retry import retry_transient_errors
 
+from ..audit import audit
 from ..credentials import CredentialsUnavailable
 from ..crm.base import CLIENTS, CrmClient, CrmError, RemoteDeal, client_for
 from ..imports.formats import DateFormat, NumberFormat
@@ -226,14 +228,28 @@ def connection_fetch(
     return run
 
 
-def connection_test(connection: Connection) -> str:
-    """Ask the CRM who we are connected to; stores and returns its account id. Raises
+def _same_account(kind: str, stored: str, found: str) -> bool:
+    # Salesforce ids come in 15- and 18-character forms of the same id.
+    return stored[:15] == found[:15] if kind == "salesforce" else stored == found
+
+
+def connection_test(connection: Connection, *, by: User | None = None) -> str:
+    """Ask the CRM who we are connected to; stores and returns its account id. Credentials that
+    open another account than the one this connection was set up with are refused (its deals
+    would be mixed with another CRM's): remove the credentials first to move it. Raises
     SyncUnavailable or CrmError with a plain message."""
     try:
-        account_id = _client(connection).check()
+        account_id = str(_client(connection).check())[:64]
     except CredentialsUnavailable as error:
         raise SyncUnavailable(str(error)) from None
-    account_id = str(account_id)[:64]
+    finally:
+        audit(connection, "lastmile.connection.tested", user=by)
+    stored = connection.remote_account_id
+    if stored and not _same_account(connection.kind, stored, account_id):
+        raise SyncUnavailable(
+            f"These credentials open account {account_id}, but this connection's deals come from account "
+            f"{stored}. To move the connection to another account, remove its credentials first."
+        )
     Connection.objects.filter(pk=connection.pk).update(remote_account_id=account_id)
     connection.remote_account_id = account_id
     return account_id
@@ -254,8 +270,10 @@ def connections_sync_due(*, trigger: str = SyncTrigger.SCHEDULE) -> list[SyncRun
     return [run for connection in connections_due() if (run := connection_sync(connection, trigger=trigger))]
 
 
-def connection_sync_queue(connection: Connection, *, trigger: str = SyncTrigger.MANUAL) -> None:
+def connection_sync_queue(connection: Connection, *, trigger: str = SyncTrigger.MANUAL, by: User | None = None) -> None:
     """Run a sync of `connection` in the worker once the current transaction commits ("Sync now")."""
+    if by is not None:
+        audit(connection, "lastmile.connection.sync_requested", user=by)
     connection_id = connection.pk
     transaction.on_commit(lambda: sync_connection.enqueue(connection_id, trigger))
 

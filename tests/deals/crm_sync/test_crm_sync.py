@@ -7,11 +7,21 @@ from decimal import Decimal
 from django.db import connection as db_connection
 from django.utils import timezone
 
+from wagtail.models import ModelLogEntry
+
 import pytest
 
 from deals.crm.base import CrmAuthError, CrmError
 from deals.models import Connection, Deal, Outcome, SyncRun, SyncState, SyncTrigger
-from deals.services.crm_sync import connection_fetch, connection_sync, connection_test, connections_due
+from deals.services.connections import connection_credentials_remove
+from deals.services.crm_sync import (
+    SyncUnavailable,
+    connection_fetch,
+    connection_sync,
+    connection_sync_queue,
+    connection_test,
+    connections_due,
+)
 
 from ...factories.accounts import UserFactory
 from ...factories.deals import ConnectionFactory, DealFactory, company_stages, map_stage
@@ -268,3 +278,42 @@ def test_due_connections_are_the_enabled_ones_not_synced_lately(crm, standin):
     ConnectionFactory(name="CSV", kind="csv", sync_enabled=True, credentials_sealed="x")
 
     assert connections_due() == [crm]
+
+
+def test_credentials_for_another_account_are_refused_by_the_test(crm, standin):
+    Connection.objects.filter(pk=crm.pk).update(remote_account_id="00D999999999999")
+    crm.refresh_from_db()
+
+    with pytest.raises(SyncUnavailable, match="remove its credentials first"):
+        connection_test(crm)
+    crm.refresh_from_db()
+    assert crm.remote_account_id == "00D999999999999"
+
+
+def test_the_15_character_form_of_the_same_salesforce_account_passes_the_test(crm, standin):
+    Connection.objects.filter(pk=crm.pk).update(remote_account_id="00D000000000001")
+    crm.refresh_from_db()
+
+    assert connection_test(crm) == "00D000000000001AAA"
+
+
+def test_testing_and_asking_for_a_sync_are_in_the_audit_log(crm, standin):
+    admin = UserFactory(is_superuser=True)
+
+    connection_test(crm, by=admin)
+    connection_sync_queue(crm, by=admin)
+
+    actions = list(ModelLogEntry.objects.filter(user=admin).values_list("action", flat=True))
+    assert sorted(actions) == ["lastmile.connection.sync_requested", "lastmile.connection.tested"]
+
+
+def test_removing_credentials_forgets_the_account_and_the_cursor(crm, standin):
+    standin.deals = [remote("A")]
+    connection_sync(crm)
+    connection_test(crm)
+
+    connection_credentials_remove(crm)
+
+    crm.refresh_from_db()
+    assert (crm.remote_account_id, crm.sync_state, crm.sync_enabled) == ("", {}, False)
+    assert Deal.objects.filter(connection=crm).count() == 1
