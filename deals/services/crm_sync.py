@@ -137,9 +137,15 @@ def _apply(
     return counts
 
 
-def _plain_error(error: Exception) -> str:
-    if isinstance(error, CrmError | CredentialsUnavailable | SyncUnavailable):
+_SAID_IN_PLAIN_WORDS = (CrmError, CredentialsUnavailable, SyncUnavailable)
+
+
+def _plain_error(connection: Connection, error: Exception) -> str:
+    """What the connection page says about `error`; anything unexpected goes to the server log
+    instead (its text may hold what the CRM sent, or worse)."""
+    if isinstance(error, _SAID_IN_PLAIN_WORDS):
         return str(error)
+    logger.error("Sync of connection %s failed", connection.pk, exc_info=error)
     return "The sync stopped on an unexpected error; the server log has the details. It resumes from its last page."
 
 
@@ -178,9 +184,7 @@ def connection_sync(connection: Connection, *, trigger: str = SyncTrigger.MANUAL
                 run.save()
             connection.sync_state = page.state
     except Exception as error:
-        if not isinstance(error, CrmError | CredentialsUnavailable | SyncUnavailable):
-            logger.exception("Sync of connection %s failed", connection.pk)
-        _finish(connection, run, error=_plain_error(error))
+        _finish(connection, run, error=_plain_error(connection, error))
         return run
     _finish(connection, run)
     return run
@@ -220,9 +224,7 @@ def connection_fetch(
             _record(run, counts, converter)
             run.save()
     except Exception as error:
-        if not isinstance(error, CrmError | CredentialsUnavailable | SyncUnavailable):
-            logger.exception("Fetch for connection %s failed", connection.pk)
-        _finish(connection, run, error=_plain_error(error))
+        _finish(connection, run, error=_plain_error(connection, error))
         return run
     _finish(connection, run)
     return run
