@@ -166,6 +166,10 @@ class NotificationKind(models.TextChoices):
     IMAGE = "image", _("Image decision")
     SHARE_OPENED = "share_opened", _("Share link opened")
     SHARE_SUMMARY = "share_summary", _("Share link opens")
+    REQUEST = "request", _("Template request")
+    NOMINATION = "nomination", _("Template nomination")
+    PRIORITY_DEAL = "priority_deal", _("Priority deal")
+    WEEKLY_RECORD = "weekly_record", _("Weekly record")
 
 
 class Notification(models.Model):

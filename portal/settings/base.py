@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "templates_lib",
     "approvals",
     "deals",
+    "feedback",
     "reports",
     "portal",
     "wagtail.contrib.settings",
