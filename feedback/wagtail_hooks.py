@@ -1,0 +1,1 @@
+"""Field feedback in Wagtail admin: each admin module registers its own viewsets and menu items."""

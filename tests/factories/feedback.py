@@ -1,0 +1,1 @@
+"""Factories for the field's feedback (ratings, requests, nominations, priority deals)."""
