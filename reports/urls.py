@@ -1,7 +1,7 @@
 """Report pages, mounted by portal/urls.py at admin/reports/ ahead of Wagtail admin's URLs so that
 anyone who may not read reports gets a 404 (reports.views.base.report_view)."""
 
-from .views import adoption, corporate, field_changes, performance, template_page, unused
+from .views import adoption, corporate, field_changes, performance, template_page, unused, weekly
 
 urlpatterns = [
     *performance.urls(),
@@ -10,4 +10,5 @@ urlpatterns = [
     *field_changes.urls(),
     *unused.urls(),
     *adoption.urls(),
+    *weekly.urls(),
 ]

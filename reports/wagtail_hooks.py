@@ -7,4 +7,5 @@ from .views import (  # noqa: F401 - each registers its hooks
     performance,
     template_page,
     unused,
+    weekly,
 )

@@ -1,0 +1,1 @@
+"""What the reports write: the weekly record (build, rebuild, decisions, subscriptions, sending)."""
