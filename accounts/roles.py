@@ -59,6 +59,9 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
             for model in ("stage", "stagemapping")
         ],
         ("deals", "view_connection"),
+        # Priority deals (issue 16): marked in the portal, listed in admin (feedback/admin/priority.py).
+        ("feedback", "mark_priority_deals"),
+        ("feedback", "view_prioritydeal"),
         # Deal CSV imports (deals/admin/imports.py): any connection; presets saved for everyone.
         ("deals", "add_dealimport"),
         # Reports, and what the company sets for them (thresholds, bands).

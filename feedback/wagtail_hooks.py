@@ -1,1 +1,3 @@
 """Field feedback in Wagtail admin: each admin module registers its own viewsets and menu items."""
+
+from .admin import priority as _priority_admin  # noqa: F401 - priority deals (read-only list for marketing)

@@ -73,6 +73,11 @@ class DealRow:
     def is_from_source(self) -> bool:
         return self.deal.is_from_source
 
+    @property
+    def is_priority(self) -> bool:
+        """Set by feedback.selectors.priority.with_priority_flag on list queries."""
+        return bool(getattr(self.deal, "is_priority", False))
+
 
 class DealDetail(DealRow):
     """A deal's page: its fields, who may do what, the documents made for it and its events."""

@@ -24,6 +24,7 @@ from .views import (
 )
 from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
+from .views import priority_deals as priority_views
 from .views import share_links as share_link_views
 
 portal_urls = [
@@ -66,6 +67,10 @@ portal_urls = [
     path("deals/<uuid:public_id>/edit/", deal_views.deal_edit, name="deal-edit"),
     path("deals/<uuid:public_id>/delete/", deal_views.deal_delete, name="deal-delete"),
     path("deals/<uuid:public_id>/restore/", deal_views.deal_restore, name="deal-restore"),
+    # Priority deals (issue 16): the list, and marking a deal from its page.
+    path("deals/priority/", priority_views.priority_deal_list, name="priority-deals"),
+    path("deals/<uuid:public_id>/priority/", priority_views.deal_priority, name="deal-priority"),
+    path("deals/<uuid:public_id>/priority/remove/", priority_views.deal_priority_remove, name="deal-priority-remove"),
     # Share links: the owner's pages, and the public pages a prospect opens without signing in.
     path("documents/<uuid:public_id>/share-links/", share_link_views.document_share_links, name="document-share-links"),
     path(

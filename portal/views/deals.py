@@ -18,8 +18,10 @@ from deals.models import Outcome
 from deals.selectors import deals_editable_by, deals_visible_to
 from deals.services import deals as deal_services
 from deals.services.deals import DealAccessError, DealError, can_create_deals
+from feedback.selectors.priority import with_priority_flag
 
 from ..deal_presenters import DealDetail, DealEventRow, DealRow
+from .priority_deals import deal_page_panels
 
 STATUS_BAD_REQUEST = 400
 STATUS_UNPROCESSABLE = 422
@@ -31,7 +33,7 @@ PAGE_SIZE = 25
 def deal_list(request):
     form = DealFilterForm(request.GET)
     filters = form.filters()
-    deals = deals_visible_to(request.user)
+    deals = with_priority_flag(deals_visible_to(request.user))
     if filters["q"]:
         deals = deals.filter(Q(name__icontains=filters["q"]) | Q(account_name__icontains=filters["q"]))
     if filters["outcome"]:
@@ -66,7 +68,11 @@ def deal_detail(request, public_id):
     )
     events = [DealEventRow(event) for event in events_for_deal(deal, request.user)[:100]]
     detail = DealDetail(deal, viewer=request.user, documents=list(documents), events=events)
-    return render(request, "portal/pages/deals/detail.html", {"deal": detail, "nav": "deals"})
+    return render(
+        request,
+        "portal/pages/deals/detail.html",
+        {"deal": detail, "nav": "deals", **deal_page_panels(request, deal)},
+    )
 
 
 def _render_form(request, form, *, deal=None, status=200):

@@ -1,0 +1,206 @@
+"""Templates to recommend for an open deal: those that did best in closed deals like it, with the
+evidence (n, win rate, Wilson interval; ../shared/STATS.md), read from the rollups (ADR 17).
+
+Similar closed deals: won or lost, with a close date, not deleted, other than the deal itself, and
+matching the deal on what it has of
+- segment (exactly),
+- deal-size band (ReportSettings' bands, within the deal's currency: sizes in two currencies are
+  never compared), and
+- region.
+An attribute the deal lacks (no segment, amount or region) is not matched on, and the page says
+which criteria were used.
+
+"Stage reached" is not matched: a deal stores only its current stage (a closed deal's is its won
+or lost stage) and no stage history is kept, so which stage a closed deal had passed through is
+unknown. Comparing with closed deals "at least as far along" would compare with all of them.
+
+A closed deal used template T when T was delivered for it on or before its close date
+(`TemplateDealUse.first_used_on <= close_date`, as in reports.selectors.performance). Templates are
+ranked by the Wilson lower bound of their win rate among similar closed deals, and only those with
+at least `ReportSettings.min_closed_deals` such deals are judged. With fewer similar closed deals
+than that, or no template judged, the result says so and falls back to what similar deals (open or
+closed) used most.
+
+Only templates in use (published, not retired, not expired: `templates_for_user`) that both the
+deal's owner and the viewer may use are offered. A partner's figures come only from internal deals
+and their own organisation's: another organisation's outcomes never reach them, even as counts.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q
+
+from accounts.models import User
+from deals.models import Deal, Outcome, TemplateDealUse
+from templates_lib.models import CollateralTemplate
+from templates_lib.selectors import templates_for_user
+
+from ..models import ReportSettings
+from ..stats import Interval, Rate, fit_beta_prior, shrunken_rate, wilson_interval
+
+CLOSED = (Outcome.WON, Outcome.LOST)
+SHOWN = 5
+STAGE_NOTE = "Stage history is not recorded, so similar deals are not matched on the stage they reached."
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    template: CollateralTemplate
+    wins: int = 0
+    n: int = 0  # similar closed deals that used the template before closing
+    interval: Interval | None = None
+    shrunken: float | None = None
+    used_by: int = 0  # similar deals (open or closed) that used it: the fallback's count
+    already_sent: bool = False  # this deal has already received it
+
+    @property
+    def rate(self) -> float | None:
+        return self.wins / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    criteria: list[str]
+    similar_closed: int
+    similar_won: int
+    min_closed_deals: int
+    is_judged: bool  # False: too few similar closed deals (or templates) to judge; items are the fallback
+    items: list[Recommendation] = field(default_factory=list)
+    stage_note: str = STAGE_NOTE
+
+    @property
+    def similar_interval(self) -> Interval | None:
+        return wilson_interval(self.similar_won, self.similar_closed)
+
+
+def size_band_of(amount: Decimal | None, edges: list[Decimal]) -> tuple[Decimal | None, Decimal | None]:
+    """The band (lower, upper] that holds `amount`: None at an open end."""
+    lower = None
+    for edge in edges:
+        if amount <= edge:
+            return lower, edge
+        lower = edge
+    return lower, None
+
+
+def similar_deal_conditions(deal: Deal, *, viewer: User, edges: list[Decimal]) -> tuple[Q, list[str]]:
+    """The condition for deals like `deal` (any outcome) and the criteria in words."""
+    q = Q(deleted_at__isnull=True) & ~Q(pk=deal.pk)
+    criteria = []
+    if viewer.organisation_id is not None:
+        q &= Q(organisation__isnull=True) | Q(organisation_id=viewer.organisation_id)
+    if deal.segment:
+        q &= Q(segment=deal.segment)
+        criteria.append(f"segment {deal.segment}")
+    if deal.amount is not None and deal.currency:
+        lower, upper = size_band_of(deal.amount, edges)
+        q &= Q(currency=deal.currency, amount__isnull=False)
+        if lower is not None:
+            q &= Q(amount__gt=lower)
+        if upper is not None:
+            q &= Q(amount__lte=upper)
+        criteria.append(_band_words(deal.currency, lower, upper))
+    if deal.region_id:
+        q &= Q(region_id=deal.region_id)
+        criteria.append(f"region {deal.region.name}")
+    return q, criteria
+
+
+def _band_words(currency: str, lower: Decimal | None, upper: Decimal | None) -> str:
+    if lower is None and upper is None:
+        return f"any size in {currency}"
+    if lower is None:
+        return f"size up to {currency} {upper:,.0f}"
+    if upper is None:
+        return f"size over {currency} {lower:,.0f}"
+    return f"size {currency} {lower:,.0f}–{upper:,.0f}"
+
+
+def recommendations_for_deal(
+    deal: Deal, *, viewer: User, settings: ReportSettings, limit: int = SHOWN
+) -> Recommendations | None:
+    """Templates to recommend for `deal` (None unless it is open and not deleted); the caller has
+    scoped `deal` to `viewer`."""
+    if deal.outcome != Outcome.OPEN or deal.deleted_at is not None:
+        return None
+    similar, criteria = similar_deal_conditions(deal, viewer=viewer, edges=settings.size_band_edges)
+    closed = Q(outcome__in=CLOSED, close_date__isnull=False)
+    outcomes = dict(Deal.objects.filter(similar & closed).order_by().values_list("outcome").annotate(n=Count("pk")))
+    similar_won = outcomes.get(Outcome.WON, 0)
+    similar_closed = similar_won + outcomes.get(Outcome.LOST, 0)
+    minimum = settings.min_closed_deals
+
+    counts: dict[int, list[int]] = {}
+    if similar_closed >= minimum:
+        uses = (
+            TemplateDealUse.objects.filter(
+                deal__in=Deal.objects.filter(similar & closed).values("pk"),
+                first_used_on__lte=F("deal__close_date"),
+            )
+            .order_by()
+            .values_list("template_id", "deal__outcome")
+            .annotate(n=Count("pk"))
+        )
+        for template_id, outcome, n in uses:
+            counts.setdefault(template_id, [0, 0])[0 if outcome == Outcome.WON else 1] += n
+    offered = _offered_templates(counts.keys(), deal=deal, viewer=viewer)
+    sent = set(TemplateDealUse.objects.filter(deal=deal).values_list("template_id", flat=True))
+
+    rates = {pk: Rate(wins=won, n=won + lost) for pk, (won, lost) in counts.items() if pk in offered}
+    prior = fit_beta_prior(list(rates.values()))
+    judged = [
+        Recommendation(
+            template=offered[pk],
+            wins=rate.wins,
+            n=rate.n,
+            interval=wilson_interval(rate.wins, rate.n),
+            shrunken=shrunken_rate(rate, prior),
+            already_sent=pk in sent,
+        )
+        for pk, rate in rates.items()
+        if rate.n >= minimum
+    ]
+    judged.sort(key=lambda r: (-r.interval.low, -(r.shrunken or 0), -r.n, r.template.title, r.template.pk))
+    if judged:
+        return Recommendations(
+            criteria=criteria,
+            similar_closed=similar_closed,
+            similar_won=similar_won,
+            min_closed_deals=minimum,
+            is_judged=True,
+            items=judged[:limit],
+        )
+    return Recommendations(
+        criteria=criteria,
+        similar_closed=similar_closed,
+        similar_won=similar_won,
+        min_closed_deals=minimum,
+        is_judged=False,
+        items=_most_used(similar, deal=deal, viewer=viewer, sent=sent, limit=limit),
+    )
+
+
+def _offered_templates(ids, *, deal: Deal, viewer: User) -> dict[int, CollateralTemplate]:
+    """Of the templates `ids`, those in use that the viewer, and the deal's owner, may use."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    templates = templates_for_user(viewer).filter(pk__in=ids)
+    if deal.owner_id and deal.owner_id != viewer.pk:
+        templates = templates.filter(pk__in=templates_for_user(deal.owner).filter(pk__in=ids).values("pk"))
+    return {template.pk: template for template in templates}
+
+
+def _most_used(similar: Q, *, deal: Deal, viewer: User, sent: set[int], limit: int) -> list[Recommendation]:
+    """The fallback: templates used by the most similar deals, open or closed."""
+    rows = (
+        TemplateDealUse.objects.filter(deal__in=Deal.objects.filter(similar).values("pk"))
+        .order_by()
+        .values_list("template_id")
+        .annotate(n=Count("deal_id", distinct=True))
+    )
+    used_by = dict(rows)
+    offered = _offered_templates(used_by.keys(), deal=deal, viewer=viewer)
+    ranked = sorted(offered, key=lambda pk: (-used_by[pk], offered[pk].title, pk))
+    return [Recommendation(template=offered[pk], used_by=used_by[pk], already_sent=pk in sent) for pk in ranked[:limit]]
