@@ -44,6 +44,10 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         *[("wagtailimages", f"{action}_image") for action in ("add", "change", "delete", "choose")],
         ("deals", "view_deliveryevent"),
         ("reports", "view_reports"),
+        # Template requests (triage in admin) and ratings (read in admin): feedback/admin/.
+        ("feedback", "view_templaterequest"),
+        ("feedback", "change_templaterequest"),
+        ("feedback", "view_rating"),
     ],
     Role.MARKETING_ANALYST: [
         WAGTAIL_ADMIN_ACCESS,
@@ -67,6 +71,10 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[str, str]]] = {
         # Reports, and what the company sets for them (thresholds, bands).
         ("reports", "view_reports"),
         ("reports", "change_reportsettings"),
+        # Template requests (triage in admin) and ratings (read in admin): feedback/admin/.
+        ("feedback", "view_templaterequest"),
+        ("feedback", "change_templaterequest"),
+        ("feedback", "view_rating"),
     ],
     Role.ADMINISTRATOR: [WAGTAIL_ADMIN_ACCESS],
 }

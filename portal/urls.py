@@ -19,12 +19,14 @@ from .views import (
     library,
     notifications,
     organisation_usage,
+    ratings,
     team,
     uploads,
 )
 from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
 from .views import priority_deals as priority_views
+from .views import requests as request_views
 from .views import share_links as share_link_views
 
 portal_urls = [
@@ -42,6 +44,7 @@ portal_urls = [
         library.template_thumbnail,
         name="template-thumbnail",
     ),
+    path("templates/<uuid:public_id>/rating/", ratings.template_rate, name="template-rate"),
     path("templates/<uuid:public_id>/personalise/", editor.template_personalise, name="template-personalise"),
     path("templates/<uuid:public_id>/preview/", editor.template_preview, name="template-preview"),
     path("documents/", documents.document_list, name="documents"),
@@ -86,6 +89,16 @@ portal_urls = [
     path("s/<str:token>/", share_link_views.share_link_page, name="share-link"),
     path("s/<str:token>/pages/<int:page>.png", share_link_views.share_link_page_image, name="share-link-page-image"),
     path("s/<str:token>/download/", share_link_views.share_link_download, name="share-link-download"),
+    # Template requests: the list, a new one, a request's page, "me too" and its undo.
+    path("requests/", request_views.request_list_view, name="requests"),
+    path("requests/new/", request_views.request_create, name="request-create"),
+    path("requests/<uuid:public_id>/", request_views.request_detail, name="request-detail"),
+    path("requests/<uuid:public_id>/me-too/", request_views.request_me_too, name="request-me-too"),
+    path(
+        "requests/<uuid:public_id>/me-too/withdraw/",
+        request_views.request_me_too_withdraw,
+        name="request-me-too-withdraw",
+    ),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read-all/", notifications.notification_read_all, name="notifications-read-all"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification-open"),

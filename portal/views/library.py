@@ -15,6 +15,7 @@ from templates_lib.selectors import library_tags, template_library, templates_fo
 
 from ..forms import LibraryFilterForm
 from ..presenters import TemplateCard, customisable_summary
+from ..rating_presenters import rating_panel
 
 PAGE_SIZE = 24
 STATUS_BAD_REQUEST = 400
@@ -53,6 +54,11 @@ def library(request):
 @require_GET
 def template_detail(request, public_id):
     template = get_object_or_404(templates_for_user(request.user), public_id=public_id)
+    return template_detail_response(request, template)
+
+
+def template_detail_response(request, template, *, rating_form=None, status=200):
+    """The template's page; a rejected rating re-renders it with what was typed (views/ratings.py)."""
     pinned = template_at_revision(template.live_revision)
     try:
         pages = page_count(template_preview_pdf(pinned, revision_id=template.live_revision_id))
@@ -65,8 +71,9 @@ def template_detail(request, public_id):
         "card": card,
         "page_images": [card.thumb_url(page, large=True) for page in range(pages)],
         "summary": customisable_summary(pinned),
+        "rating": rating_panel(request.user, template, form=rating_form),
     }
-    return render(request, "portal/pages/template_detail.html", context)
+    return render(request, "portal/pages/template_detail.html", context, status=status)
 
 
 @login_required
