@@ -1,6 +1,16 @@
 """Factories for the field's feedback (ratings, requests, nominations, priority deals)."""
 
 
+# --- Nominations (issue 16) -------------------------------------------------------------------
+
+
+def make_nomination(document, *, reason: str = "It wins deals in the north."):
+    """A pending nomination of `document` by its owner, made through the service."""
+    from feedback.services.nominations import nomination_create
+
+    return nomination_create(document=document, user=document.owner, reason=reason)
+
+
 # --- Priority deals (issue 16) ----------------------------------------------------------------
 
 
