@@ -25,6 +25,7 @@ from .views import (
 )
 from .views import deals as deal_views
 from .views import lifecycle as lifecycle_views
+from .views import nominations as nomination_views
 from .views import priority_deals as priority_views
 from .views import requests as request_views
 from .views import share_links as share_link_views
@@ -63,6 +64,12 @@ portal_urls = [
     path("documents/<uuid:public_id>/draft-page-1.png", downloads.document_draft_png, name="document-draft-png"),
     path("documents/<uuid:public_id>/submit/", approvals.document_submit_view, name="document-submit"),
     path("documents/<uuid:public_id>/withdraw/", approvals.document_withdraw_view, name="document-withdraw"),
+    path("documents/<uuid:public_id>/nominate/", nomination_views.document_nominate, name="document-nominate"),
+    path(
+        "documents/<uuid:public_id>/nominate/withdraw/",
+        nomination_views.document_nomination_withdraw,
+        name="document-nomination-withdraw",
+    ),
     # Deals typed and read in the portal (deals/import/… is the CSV import's).
     path("deals/", deal_views.deal_list, name="deals"),
     path("deals/new/", deal_views.deal_create, name="deal-create"),
