@@ -52,6 +52,12 @@ from ..services.nominations import (
 TEMPLATE_EDIT_URL = "wagtailsnippets_templates_lib_collateraltemplate:edit"
 DECIDING_ACTIONS = frozenset({"view", "convert", "decline"})
 STATUS_UNPROCESSABLE = 422
+# Short labels for the admin's status tags (the model's labels are sentences for the author).
+STATUS_TAGS = {
+    NominationStatus.PENDING: "Pending",
+    NominationStatus.CONVERTED: "Draft made",
+    NominationStatus.DECLINED: "Declined",
+}
 
 
 class NominationPolicy(BasePermissionPolicy):
@@ -194,6 +200,7 @@ class NominationReviewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
             nominated_at=_when(nomination.created_at),
             decided_at=_when(nomination.decided_at),
             decided_by=author_name(nomination.decided_by) if nomination.decided_by_id else "",
+            status_tag=STATUS_TAGS.get(nomination.status, nomination.status),
             is_pending=nomination.status == NominationStatus.PENDING,
             is_deleted=nomination.document.deleted_at is not None,
             preview_html=self.preview_html(),
@@ -278,11 +285,11 @@ class NominationViewSet(ModelViewSet):
             ),
             Column("author", label="Nominated by", accessor=lambda nomination: author_name(nomination.nominated_by)),
             Column("organisation", label="Organisation", accessor=organisation_label),
-            Column("reason", label="Why", accessor=lambda nomination: truncatechars(nomination.reason, 120) or "—"),
+            Column("reason", label="Why", accessor=lambda nomination: truncatechars(nomination.reason, 100) or "—"),
             StatusTagColumn(
                 "status",
                 label="Status",
-                accessor="get_status_display",
+                accessor=lambda nomination: STATUS_TAGS.get(nomination.status, nomination.status),
                 primary=lambda nomination: nomination.status == NominationStatus.PENDING,
             ),
             Column(

@@ -108,6 +108,17 @@ def test_the_drafts_edit_page_credits_the_author(brand_client, nomination):
     assert "from their document “Harbour flyer”" in html
 
 
+def test_the_drafts_edit_page_links_to_the_nomination(brand_client, nomination):
+    brand_client.post(convert_url(nomination))
+    nomination.refresh_from_db()
+
+    response = brand_client.get(
+        reverse("wagtailsnippets_templates_lib_collateraltemplate:edit", args=[nomination.draft_template_id])
+    )
+
+    assert f'href="{review_url(nomination)}"' in response.content.decode()
+
+
 def test_a_get_on_convert_changes_nothing(brand_client, nomination):
     response = brand_client.get(convert_url(nomination))
 
