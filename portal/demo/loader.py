@@ -27,6 +27,7 @@ from templates_lib.services.publishing import template_publish
 
 from . import images
 from .deals import load_deals
+from .feedback_nominations import load_nominations
 from .feedback_priority import load_priority_deals
 from .report_history import load_report_history
 from .templates_data import DEMO_TEMPLATES
@@ -338,4 +339,5 @@ def load_demo() -> dict[str, object]:
     load_deals(users, organisations)
     load_report_history(users, organisations)
     load_priority_deals(users)
+    load_nominations(users)
     return {"users": users, "templates": templates}
