@@ -10,7 +10,8 @@ region, or in the whole company, as plain JSON-ready data that the record keeps 
   added in the week by someone other than the requester (by the supporter's region). Ratings:
   ratings given or changed in the week (by the rater's region).
 - Templates that went unused: published templates without a final download in the week
-  (reports.selectors.unused, its rules on regions).
+  (reports.selectors.unused, its rules on regions), "never used" if nothing was delivered from
+  them by the end of the week, with their last download by then.
 - Priority deals that received no collateral: priority deals marked by the end of the week, not
   deleted and not closed before it began, with no delivery event for the deal in the week (by the
   priority's region, else the deal's).
@@ -24,13 +25,13 @@ deals are standing conditions, not activity: a week with only those is not maile
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from approvals.models import BrandReviewTaskState, ReviewOutcome
 from approvals.reviewers import in_regions
-from deals.models import Deal, DeliveryEvent, Outcome, TemplateDealUse
+from deals.models import ActivityDay, Deal, DeliveryEvent, Outcome, TemplateDealUse
 from feedback.models import PriorityDeal, Rating, RequestSupport, TemplateRequest
 from templates_lib.models import CollateralTemplate
 
@@ -215,16 +216,29 @@ def ratings(filters: ReportFilters) -> dict:
 
 
 def unused_templates(filters: ReportFilters) -> dict:
-    today = filters.end + datetime.timedelta(days=1)
-    rows = [
-        {
-            "title": row.title,
-            "status": row.status,
-            "last_download": row.last_download_on.isoformat() if row.last_download_on else "",
-        }
-        for row in unused_template_list(filters, today=today)
-    ]
-    return _bounded(rows)
+    """As the unused-content report has it for the week, with "never used" and the last download
+    as they stood at the end of the week (the report's are as of today)."""
+    rows = unused_template_list(filters, today=filters.end + datetime.timedelta(days=1))
+    until_then = (
+        ActivityDay.objects.filter(template_id__in=[row.template_id for row in rows], day__lte=filters.end)
+        .order_by()
+        .values("template_id")
+        .annotate(last_delivery=Max("day"), last_download=Max("day", filter=Q(downloads__gt=0)))
+    )
+    history = {row["template_id"]: row for row in until_then}
+    section_rows = []
+    for row in rows:
+        known = history.get(row.template_id, {})
+        last_download = known.get("last_download")
+        section_rows.append(
+            {
+                "title": row.title,
+                "status": "No download this week" if known.get("last_delivery") else "Never used",
+                "last_download": last_download.isoformat() if last_download else "",
+            }
+        )
+    section_rows.sort(key=lambda row: (row["status"] != "Never used", row["last_download"], row["title"].casefold()))
+    return _bounded(section_rows)
 
 
 def neglected_priority_deals(filters: ReportFilters) -> dict:
@@ -355,6 +369,10 @@ def may_see_region_record(user: User, region_id: int | None) -> bool:
 # What the page and the mail show ----------------------------------------------------------------
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _signed(change: int) -> str:
     return f"+{change}" if change > 0 else str(change) if change < 0 else "no change"
 
@@ -376,7 +394,8 @@ def headline_figures(figures: dict) -> list[dict]:
         {
             "label": "New requests",
             "value": figures["new_requests"]["n"],
-            "note": f"{figures['me_toos']['me_toos']} “me too”s, {figures['ratings']['ratings']} ratings",
+            "note": f"{_count(figures['me_toos']['me_toos'], '“me too”', '“me too”s')}, "
+            f"{_count(figures['ratings']['ratings'], 'rating', 'ratings')}",
         },
         {
             "label": "Active people",

@@ -52,6 +52,17 @@ def scope_label(record: WeeklyRecord) -> str:
     return record.region.name if record.region_id else "Whole company"
 
 
+def week_label(record: WeeklyRecord) -> str:
+    start, end = record.week_start, record.week_end
+    if start.month == end.month:
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+
+
+def headline(record: WeeklyRecord, section: str, key: str):
+    return record.figures.get(section, {}).get(key, "—")
+
+
 def activity_label(record: WeeklyRecord) -> str:
     if not record.has_activity:
         return "No activity"
@@ -71,8 +82,16 @@ class WeeklyRecordIndexView(BaseListingView):
     @property
     def columns(self):
         return [
-            TitleColumn("week", label="Week", accessor=str, get_url=record_url),
+            TitleColumn("week", label="Week", accessor=week_label, get_url=record_url),
             Column("scope", label="Region", accessor=scope_label),
+            Column(
+                "downloads", label="Downloads", accessor=lambda record: headline(record, "templates_used", "downloads")
+            ),
+            Column(
+                "won",
+                label="Deals won with a template",
+                accessor=lambda record: headline(record, "templates_used", "deals_won_with_template"),
+            ),
             Column("activity", label="Mail", accessor=activity_label),
             Column("decided", label="Decided", accessor=lambda record: "Yes" if record.decided else "—"),
             DateColumn("built_at", label="Built"),
@@ -96,7 +115,7 @@ class DecidedForm(forms.Form):
         required=False,
         max_length=DECIDED_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Filled in during the weekly meeting; saved with the record.",
+        help_text="Filled in during the weekly meeting; saved with the record (plain text).",
     )
 
 
@@ -106,17 +125,19 @@ def _record_or_404(request, pk: int) -> WeeklyRecord:
 
 def _detail(request, record: WeeklyRecord, *, form: DecidedForm | None = None, status: int = 200):
     context = record_context(record)
+    title = f"{week_label(record)}: {scope_label(record)}"
     context.update(
-        header_title=str(record),
-        page_title=str(record),
+        header_title=title,
+        page_title=title,
         header_icon="date",
         breadcrumbs_items=[
             {"url": reverse("wagtailadmin_home"), "label": "Home"},
             {"url": reverse(INDEX), "label": "Weekly record"},
-            {"url": "", "label": str(record)},
+            {"url": "", "label": title},
         ],
         form=form or DecidedForm(initial={"decided": record.decided}),
         is_subscribed=is_subscribed(user=request.user, region=record.region),
+        scope_possessive=f"{record.region.name}’s" if record.region_id else "the whole company’s",
         can_rebuild=can_rebuild_weekly_records(request.user),
     )
     return TemplateResponse(request, "reports/weekly/detail.html", context, status=status)

@@ -395,3 +395,20 @@ def test_the_command_refuses_a_week_that_has_not_ended(db):
 def test_the_command_refuses_a_date_it_cannot_read(db):
     with pytest.raises(CommandError, match="takes a date"):
         run_command("--week", "next monday")
+
+
+def test_unused_templates_are_as_they_stood_at_the_end_of_the_week(week, at):
+    from approvals.services import document_create
+
+    document = document_create(
+        template=week.templates["U"], owner=week.north_rep, values={}, title="Doc U", check_fit=False
+    )
+    at(datetime.date(2026, 12, 1))
+    deliver(document, user=week.north_rep, deal=None)
+
+    section = figures_for(week)["unused_templates"]
+
+    assert sorted((row["title"], row["status"], row["last_download"]) for row in section["rows"]) == [
+        ("Template R", "Never used", ""),
+        ("Template U", "Never used", ""),
+    ]

@@ -38,7 +38,7 @@ def test_analyst_sees_every_weeks_record_in_the_list(analyst_client, records):
 
     assert response.status_code == 200
     text = response.content.decode()
-    assert text.count("Week of 23 Nov 2026") == 3
+    assert text.count("23–29 Nov 2026") == 3
     assert "Whole company" in text
 
 
