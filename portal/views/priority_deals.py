@@ -66,7 +66,7 @@ def priority_deal_list(request):
             "can_mark": may_mark_any_priority(request.user),
             "filter_refusals": form.refusals(),
             "is_truncated": len(rows) == LIST_LIMIT,
-            "nav": "priority",
+            "nav": "deals",
         },
         status=STATUS_BAD_REQUEST if form.errors else 200,
     )
@@ -116,7 +116,7 @@ def _render_mark(request, deal, form, priority, *, status=200):
     return render(
         request,
         "portal/pages/priority_mark.html",
-        {"deal": deal, "form": form, "priority": priority, "nav": "priority"},
+        {"deal": deal, "form": form, "priority": priority, "nav": "deals"},
         status=status,
     )
 
