@@ -31,6 +31,7 @@ from .feedback_nominations import load_nominations
 from .feedback_priority import load_priority_deals
 from .report_history import load_report_history
 from .templates_data import DEMO_TEMPLATES
+from .weekly_record import load_weekly_records
 
 DEMO_PASSWORD = "lastmile-demo"  # noqa: S105 - printed to the person running the demo
 PALETTE = {
@@ -340,4 +341,5 @@ def load_demo() -> dict[str, object]:
     load_report_history(users, organisations)
     load_priority_deals(users)
     load_nominations(users)
+    load_weekly_records(users)
     return {"users": users, "templates": templates}
