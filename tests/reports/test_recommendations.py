@@ -239,3 +239,15 @@ def test_the_number_of_queries_does_not_grow_with_the_data(rep, north, templates
 )
 def test_size_bands_are_upper_edges_inclusive(amount, band):
     assert size_band_of(amount, [Decimal("10000"), Decimal("50000"), Decimal("250000")]) == band
+
+
+def test_the_fallback_never_offers_a_retired_template(rep, north, templates):
+    deal = open_deal(rep, north)
+    use(templates["A"], open_deal(UserFactory(), north))
+    use(templates["B"], open_deal(UserFactory(), north))
+    templates["A"].__class__.objects.filter(pk=templates["A"].pk).update(retired_at=timezone.now())
+
+    result = recommendations_for_deal(deal, viewer=rep, settings=settings())
+
+    assert not result.is_judged
+    assert titles(result) == ["Template B"]
