@@ -125,6 +125,16 @@ class TemplateRequestViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return RequestDecisionForm
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(**kwargs) | {
+            "add_url_name": None,
+            "copy_url_name": None,
+            "delete_url_name": None,
+        }
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(**kwargs) | {"delete_url_name": None}
+
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(example_url_name=self.get_url_name("example"), **kwargs)
 
@@ -133,13 +143,9 @@ class TemplateRequestViewSet(ModelViewSet):
         return example_image_view
 
     def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("edit/<int:pk>/", self.edit_view, name="edit"),
-            path("example/<int:pk>/", self.example_view, name="example"),
-        ]
+        # Requests come from the portal and stay on the record: no add, copy or delete.
+        kept = [pattern for pattern in super().get_urlpatterns() if pattern.name not in {"add", "copy", "delete"}]
+        return [*kept, path("example/<int:pk>/", self.example_view, name="example")]
 
 
 @require_safe

@@ -29,6 +29,7 @@ from . import images
 from .deals import load_deals
 from .feedback_nominations import load_nominations
 from .feedback_priority import load_priority_deals
+from .feedback_requests import load_feedback_requests
 from .report_history import load_report_history
 from .templates_data import DEMO_TEMPLATES
 from .weekly_record import load_weekly_records
@@ -340,6 +341,7 @@ def load_demo() -> dict[str, object]:
     load_deals(users, organisations)
     load_report_history(users, organisations)
     load_priority_deals(users)
+    load_feedback_requests(users)
     load_nominations(users)
     load_weekly_records(users)
     return {"users": users, "templates": templates}

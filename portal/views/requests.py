@@ -117,6 +117,8 @@ def _render_detail(request, template_request, *, me_too_form=None, status=200):
         "example_image": template_request.example_image if requester else None,
         "can_withdraw": own is not None and not requester,
         "me_too_form": me_too_form if own is None and is_active_request(template_request) else None,
+        # A refused "me too" says why even when the form is no longer offered (already counted, closed).
+        "refusals": list(me_too_form.non_field_errors()) if me_too_form is not None else [],
         "nav": "requests",
     }
     return render(request, "portal/pages/requests/detail.html", context, status=status)

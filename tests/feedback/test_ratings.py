@@ -210,3 +210,13 @@ def test_reps_cannot_read_ratings_in_admin(rep_client):
     response = rep_client.get(reverse("template_ratings:index"))
 
     assert response.status_code in (302, 403)
+
+
+def test_a_superuser_reads_ratings_without_edit_or_delete(downloaded, rep, admin_client):
+    rating_set(template=downloaded, user=rep, stars=5, comment="Spot on")
+
+    response = admin_client.get(reverse("template_ratings:index"))
+
+    assert response.status_code == 200
+    assert "Spot on" in response.text
+    assert "/template_ratings/edit/" not in response.text
