@@ -138,10 +138,14 @@ urlpatterns = [
     path("", include((portal_urls, "portal"))),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.LASTMILE_SERVE_MEDIA:
+    from django.urls import re_path
+    from django.views.static import serve
 
     # MEDIA_ROOT only: private uploads live outside it (LASTMILE_PRIVATE_MEDIA_ROOT), so this never serves them.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # (django.conf.urls.static.static() would add nothing with DEBUG off, as the demo runs.)
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("pages/", include(wagtail_urls))]

@@ -169,6 +169,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Production's web server serves MEDIA_ROOT; the demo (one machine, no web server) has the portal serve it.
+LASTMILE_SERVE_MEDIA = env_bool("LASTMILE_SERVE_MEDIA", False)
 # Rendered PDFs are private: they live outside MEDIA_ROOT so no web server serves them.
 RENDER_CACHE_ROOT = Path(env("LASTMILE_RENDER_CACHE_ROOT", str(BASE_DIR / "var" / "renders")))
 # Users' uploads and partner logos (storage names under private/, and their renditions) live here,
