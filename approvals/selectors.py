@@ -12,6 +12,7 @@ reviewer's own documents are left out unless LASTMILE_ALLOW_SELF_REVIEW is on.
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -154,17 +155,37 @@ def _visible_outside_review(user: User) -> QuerySet[CollateralDocument]:
     if not is_signed_in_member(user):
         return CollateralDocument.objects.none()
     documents = CollateralDocument.objects.alive().select_related(*DOCUMENT_RELATED)
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is None and (user.is_superuser or user.has_perm(VIEW_PERMISSION)):
+    reach = others_reach(user)
+    if reach == OthersReach.EVERYONE:
         return documents
+    organisation_id = getattr(user, "organisation_id", None)
     same_organisation = (
         Q(owner__organisation_id=organisation_id) if organisation_id else Q(owner__organisation__isnull=True)
     )
     shared = DocumentUserGrant.objects.filter(user=user, permission__codename=VIEW_CODENAME).values("content_object_id")
     visible = Q(owner=user) | (Q(pk__in=shared) & same_organisation)
-    if organisation_id and is_partner_manager(user):
+    if reach == OthersReach.ORGANISATION:
         visible |= Q(owner__organisation_id=organisation_id)
     return documents.filter(visible)
+
+
+class OthersReach(StrEnum):
+    """Whose documents, beyond their own, a user may read (outside brand review): what the portal's
+    document lists call them follows from it, so an analyst's read access is not "shared with me"."""
+
+    EVERYONE = "everyone"  # internal users with the view permission (marketing analysts), administrators
+    ORGANISATION = "organisation"  # a partner manager: their organisation's members'
+    SHARED = "shared"  # everyone else: what a colleague of their organisation shared with them
+
+
+def others_reach(user: User) -> OthersReach:
+    """The rule `_visible_outside_review` applies, named. Partners never reach beyond their organisation."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None and (user.is_superuser or user.has_perm(VIEW_PERMISSION)):
+        return OthersReach.EVERYONE
+    if organisation_id and is_partner_manager(user):
+        return OthersReach.ORGANISATION
+    return OthersReach.SHARED
 
 
 def documents_visible_to(user: User) -> QuerySet[CollateralDocument]:

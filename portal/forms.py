@@ -79,8 +79,8 @@ class DocumentFilterForm(ListFilterForm):
     scope = forms.ChoiceField(
         label="Which documents",
         required=False,
-        choices=[("mine", "Mine"), ("others", "Shared with me")],
-        error_messages={"invalid_choice": "Choose mine or shared with me."},
+        choices=[("mine", "Mine"), ("others", "Other people’s")],
+        error_messages={"invalid_choice": "Choose your own documents or other people’s."},
     )
     state = forms.ChoiceField(
         label="Approval",
