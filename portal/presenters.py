@@ -48,6 +48,11 @@ class TemplateCard:
         return sorted(tag.name for tag in self.template.tags.all())
 
     @property
+    def last_used_at(self):
+        """When the viewer last changed a document made from it (recently_used_templates), else None."""
+        return getattr(self.template, "last_used_at", None)
+
+    @property
     def url(self) -> str:
         return reverse("portal:template-detail", args=[self.template.public_id])
 

@@ -11,7 +11,7 @@ Template audience:
 import re
 import unicodedata
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -21,7 +21,8 @@ from accounts.models import Organisation, User
 from brand.models import UploadReview
 
 from .field_locks import LockMode
-from .models import CollateralDocument, CollateralTemplate, TemplateField, TemplateGroupGrant
+from .layouts import Kind
+from .models import CollateralDocument, CollateralTemplate, TemplateField, TemplateGroupGrant, TemplateTag
 
 
 def sees_every_template(user: User) -> bool:
@@ -82,7 +83,7 @@ def _organisation_audience(organisation: Organisation) -> Q:
 
 
 def template_library(user: User, *, kind: str = "", tag: str = "", query: str = "") -> QuerySet[CollateralTemplate]:
-    """The library listing: filtered by kind and tag, searched by title and description."""
+    """The library listing: filtered by kind and tag, searched by title, description, tags and kind."""
     templates = templates_for_user(user).prefetch_related("tags").order_by("title")
     if kind:
         templates = templates.filter(kind=kind)
@@ -97,16 +98,59 @@ def _search_within(templates: QuerySet[CollateralTemplate], query: str) -> Query
     """Wagtail search finds the published templates that match; the user's scoped queryset decides
     which of them come back, so search never reveals a template outside the user's audience.
     Results keep the library's title order: relevance scoring over every published template cost
-    ~100 ms at 2,000 templates (bench/library.py) for little gain in a filtered, paginated list."""
-    words = search_words(query)
+    ~100 ms at 2,000 templates (bench/library.py) for little gain in a filtered, paginated list.
+    A template also matches when every word is found, as the start of a word or inside one, in its
+    title, description, one of its tags or its kind's name ("meeting" finds a template tagged "client
+    meeting", "flyers" the event flyers): the index matches whole words only and does not hold the kind."""
+    words = search_words(query).split()[:MAX_SEARCH_WORDS]
     if not words:
         return templates.none()
     published = CollateralTemplate.objects.filter(live=True).only("pk")
-    matches = [
+    indexed = [
         template.pk
-        for template in get_search_backend().search(words, published, operator="and", order_by_relevance=False)
+        for template in get_search_backend().search(
+            " ".join(words), published, operator="and", order_by_relevance=False
+        )
     ]
-    return templates.filter(pk__in=matches) if matches else templates.none()
+    every_word = Q()
+    for word in words:
+        every_word &= _word_matches(word)
+    return templates.filter(Q(pk__in=indexed) | every_word)
+
+
+# A search is at most 200 characters (portal.forms); its first words are plenty, and bound the query.
+MAX_SEARCH_WORDS = 8
+
+
+def _word_matches(word: str) -> Q:
+    """Templates one search word finds outside the index: in title, description or a tag, or the
+    template's kind. A plural finds the singular ("renewals" finds "renewal")."""
+    stem = word[:-1] if len(word) > 3 and word.casefold().endswith("s") else word
+    tagged = TemplateTag.objects.filter(tag__name__icontains=stem).values("content_object_id")
+    return (
+        Q(title__icontains=stem)
+        | Q(description__icontains=stem)
+        | Q(pk__in=tagged)
+        | Q(kind__in=[kind for kind, label in Kind.choices if _names(stem, label)])
+    )
+
+
+def _names(word: str, label: str) -> bool:
+    """Whether `word` starts one of the words of a kind's name ("pager", "one", "flyer", "broch")."""
+    word = word.casefold()
+    return any(part.startswith(word) for part in WORD.findall(label.casefold()))
+
+
+def recently_used_templates(user: User, *, limit: int = 4) -> list[CollateralTemplate]:
+    """The library's "Recently used" row: templates the user may still use that their own documents
+    were made from, the one whose document they changed last first (a download needs a document,
+    so the documents say it all)."""
+    return list(
+        templates_for_user(user)
+        .filter(documents__owner=user, documents__deleted_at__isnull=True)
+        .annotate(last_used_at=Max("documents__updated_at"))
+        .order_by("-last_used_at", "title")[:limit]
+    )
 
 
 def images_for_field(field: TemplateField, user: User | None) -> QuerySet:

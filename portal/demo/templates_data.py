@@ -9,7 +9,7 @@ ONEPAGER = {
     "description": "The flagship one-pager: headline, story, proof points and a customer quote. "
     "Personalise the eyebrow, story, benefits and contact; everything else is brand-approved.",
     "layout": "onepager",
-    "tags": ["product", "new business"],
+    "tags": ["product", "new business", "meeting"],
     "keywords": "Northwind, revenue intelligence, one-pager",
     "print_bleed": True,
     "fields": [
@@ -148,7 +148,7 @@ DATASHEET = {
     "description": "Technical datasheet for Northwind Forecast: overview, features, specification table and "
     "compliance. Reps can tailor the tagline and overview; specifications are locked by product marketing.",
     "layout": "datasheet",
-    "tags": ["product", "datasheet", "technical"],
+    "tags": ["product", "datasheet", "technical", "meeting"],
     "keywords": "Northwind Forecast, datasheet, specifications, forecasting",
     "print_bleed": True,
     "fields": [
@@ -309,7 +309,7 @@ CASE_STUDY = {
     "description": "Two-page customer story: Brightpath Partners moved forecasting into Northwind and lifted win "
     "rates by 27%. Tailor the summary, challenge and call to action; results and quotes are approved by the customer.",
     "layout": "casestudy",
-    "tags": ["customer story", "proof", "services"],
+    "tags": ["customer story", "proof", "services", "renewal"],
     "keywords": "Northwind, case study, Brightpath Partners, forecasting, win rate",
     "print_bleed": True,
     "fields": [
@@ -763,7 +763,7 @@ BROCHURE = {
     "attribution, pipeline hygiene, security, onboarding) and a contact page. Personalise the opening chapter, "
     "the closing note and the call to action.",
     "layout": "brochure",
-    "tags": ["product", "brochure", "new business"],
+    "tags": ["product", "brochure", "new business", "renewal"],
     "keywords": "Northwind, revenue intelligence, brochure, forecasting, content attribution",
     "print_bleed": True,
     "fields": [
@@ -1003,7 +1003,7 @@ def _cobranded_onepager() -> dict:
         "page_size": "letter",
         "print_bleed": False,
         "shared_with": ["Brightpath Partners"],
-        "tags": ["product", "partners"],
+        "tags": ["product", "partners", "meeting"],
         "fields": fields,
     }
 

@@ -11,7 +11,7 @@ from templates_lib.rendering.errors import RenderError
 from templates_lib.rendering.pages import page_count
 from templates_lib.rendering.thumbnails import template_page_png, template_preview_pdf
 from templates_lib.revisions import template_at_revision
-from templates_lib.selectors import library_tags, template_library, templates_for_user
+from templates_lib.selectors import library_tags, recently_used_templates, template_library, templates_for_user
 
 from ..forms import LibraryFilterForm
 from ..presenters import TemplateCard, customisable_summary
@@ -35,15 +35,18 @@ def library(request):
     kind, tag, query = filters["kind"], filters["tag"], filters["q"]
     templates = template_library(request.user, kind=kind, tag=tag, query=query)
     page = Paginator(templates, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_filtered = bool(kind or tag or query)
+    show_recent = not is_filtered and page.number == 1
     context = {
         "page": page,
         "cards": [TemplateCard(template) for template in page.object_list],
+        "recent": [TemplateCard(template) for template in recently_used_templates(request.user)] if show_recent else [],
         "kinds": Kind.choices,
         "tags": library_tags(request.user),
         "kind": kind,
         "tag": tag,
         "query": query,
-        "is_filtered": bool(kind or tag or query),
+        "is_filtered": is_filtered,
         "filter_refusals": form.refusals(),
         "nav": "library",
     }
