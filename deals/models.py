@@ -216,6 +216,8 @@ class Deal(models.Model):
             models.Index(fields=["organisation", "outcome"], name="deal_organisation_outcome"),
             # Reports select closed deals by their close date (ADR 17).
             models.Index(fields=["outcome", "close_date"], name="deal_outcome_close_date"),
+            # Template recommendations find the deals like one deal (reports.selectors.recommendations).
+            models.Index(fields=["segment", "region", "currency", "amount"], name="deal_similarity"),
         ]
 
     def __str__(self) -> str:

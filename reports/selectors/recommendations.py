@@ -26,10 +26,12 @@ deal's owner and the viewer may use are offered. A partner's figures come only f
 and their own organisation's: another organisation's outcomes never reach them, even as counts.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import Q
 
 from accounts.models import User
 from deals.models import Deal, Outcome, TemplateDealUse
@@ -41,6 +43,9 @@ from ..stats import Interval, Rate, fit_beta_prior, shrunken_rate, wilson_interv
 
 CLOSED = (Outcome.WON, Outcome.LOST)
 SHOWN = 5
+# Up to this many similar deals go to the uses query as a list of ids; more (a deal with nothing to
+# match on) as a subquery, which stays within the database's limit on parameters.
+LISTED_IDS = 5000
 STAGE_NOTE = "Stage history is not recorded, so similar deals are not matched on the stage they reached."
 
 
@@ -121,30 +126,37 @@ def recommendations_for_deal(
     deal: Deal, *, viewer: User, settings: ReportSettings, limit: int = SHOWN
 ) -> Recommendations | None:
     """Templates to recommend for `deal` (None unless it is open and not deleted); the caller has
-    scoped `deal` to `viewer`."""
+    scoped `deal` to `viewer`.
+
+    Two reads do the work: the similar deals (id, outcome, close date), then the template uses of
+    those deals, counted here. The similar deals are usually a few hundred, so they are passed to
+    the second query as a list of ids (index look-ups) rather than filtered again."""
     if deal.outcome != Outcome.OPEN or deal.deleted_at is not None:
         return None
     similar, criteria = similar_deal_conditions(deal, viewer=viewer, edges=settings.size_band_edges)
-    closed = Q(outcome__in=CLOSED, close_date__isnull=False)
-    outcomes = dict(Deal.objects.filter(similar & closed).order_by().values_list("outcome").annotate(n=Count("pk")))
-    similar_won = outcomes.get(Outcome.WON, 0)
-    similar_closed = similar_won + outcomes.get(Outcome.LOST, 0)
-    minimum = settings.min_closed_deals
+    closed_on: dict[int, tuple[bool, date | None]] = {}  # similar deal -> (won, close date if closed)
+    similar_won = similar_closed = 0
+    for pk, outcome, close_date in Deal.objects.filter(similar).order_by().values_list("pk", "outcome", "close_date"):
+        is_closed = outcome in CLOSED and close_date is not None
+        closed_on[pk] = (outcome == Outcome.WON, close_date if is_closed else None)
+        if is_closed:
+            similar_closed += 1
+            similar_won += outcome == Outcome.WON
+    deal_ids = list(closed_on) if len(closed_on) <= LISTED_IDS else Deal.objects.filter(similar).values("pk")
 
-    counts: dict[int, list[int]] = {}
-    if similar_closed >= minimum:
-        uses = (
-            TemplateDealUse.objects.filter(
-                deal__in=Deal.objects.filter(similar & closed).values("pk"),
-                first_used_on__lte=F("deal__close_date"),
-            )
-            .order_by()
-            .values_list("template_id", "deal__outcome")
-            .annotate(n=Count("pk"))
-        )
-        for template_id, outcome, n in uses:
-            counts.setdefault(template_id, [0, 0])[0 if outcome == Outcome.WON else 1] += n
-    offered = _offered_templates(counts.keys(), deal=deal, viewer=viewer)
+    counts: dict[int, list[int]] = {}  # template -> [won, lost] among similar closed deals, used before closing
+    used_by: Counter[int] = Counter()  # template -> similar deals (any outcome) that used it
+    if closed_on:
+        uses = TemplateDealUse.objects.filter(deal_id__in=deal_ids).order_by()
+        for template_id, deal_id, first_used_on in uses.values_list("template_id", "deal_id", "first_used_on"):
+            used_by[template_id] += 1  # one row per template and deal
+            won, closed_day = closed_on[deal_id]
+            if closed_day is not None and first_used_on <= closed_day:
+                counts.setdefault(template_id, [0, 0])[0 if won else 1] += 1
+    minimum = settings.min_closed_deals
+    if similar_closed < minimum:
+        counts = {}
+    offered = _offered_templates(used_by.keys(), deal=deal, viewer=viewer)
     sent = set(TemplateDealUse.objects.filter(deal=deal).values_list("template_id", flat=True))
 
     rates = {pk: Rate(wins=won, n=won + lost) for pk, (won, lost) in counts.items() if pk in offered}
@@ -156,28 +168,24 @@ def recommendations_for_deal(
             n=rate.n,
             interval=wilson_interval(rate.wins, rate.n),
             shrunken=shrunken_rate(rate, prior),
+            used_by=used_by[pk],
             already_sent=pk in sent,
         )
         for pk, rate in rates.items()
         if rate.n >= minimum
     ]
     judged.sort(key=lambda r: (-r.interval.low, -(r.shrunken or 0), -r.n, r.template.title, r.template.pk))
-    if judged:
-        return Recommendations(
-            criteria=criteria,
-            similar_closed=similar_closed,
-            similar_won=similar_won,
-            min_closed_deals=minimum,
-            is_judged=True,
-            items=judged[:limit],
-        )
+    if not judged:
+        # The fallback: what similar deals (open or closed) used most.
+        ranked = sorted(offered, key=lambda pk: (-used_by[pk], offered[pk].title, pk))
+        fallback = [Recommendation(template=offered[pk], used_by=used_by[pk], already_sent=pk in sent) for pk in ranked]
     return Recommendations(
         criteria=criteria,
         similar_closed=similar_closed,
         similar_won=similar_won,
         min_closed_deals=minimum,
-        is_judged=False,
-        items=_most_used(similar, deal=deal, viewer=viewer, sent=sent, limit=limit),
+        is_judged=bool(judged),
+        items=(judged or fallback)[:limit],
     )
 
 
@@ -189,18 +197,6 @@ def _offered_templates(ids, *, deal: Deal, viewer: User) -> dict[int, Collateral
     templates = templates_for_user(viewer).filter(pk__in=ids)
     if deal.owner_id and deal.owner_id != viewer.pk:
         templates = templates.filter(pk__in=templates_for_user(deal.owner).filter(pk__in=ids).values("pk"))
+    # Hundreds of candidates at scale: only what the panel shows, not their revisions' content.
+    templates = templates.select_related(None).only("pk", "title", "public_id")
     return {template.pk: template for template in templates}
-
-
-def _most_used(similar: Q, *, deal: Deal, viewer: User, sent: set[int], limit: int) -> list[Recommendation]:
-    """The fallback: templates used by the most similar deals, open or closed."""
-    rows = (
-        TemplateDealUse.objects.filter(deal__in=Deal.objects.filter(similar).values("pk"))
-        .order_by()
-        .values_list("template_id")
-        .annotate(n=Count("deal_id", distinct=True))
-    )
-    used_by = dict(rows)
-    offered = _offered_templates(used_by.keys(), deal=deal, viewer=viewer)
-    ranked = sorted(offered, key=lambda pk: (-used_by[pk], offered[pk].title, pk))
-    return [Recommendation(template=offered[pk], used_by=used_by[pk], already_sent=pk in sent) for pk in ranked[:limit]]
