@@ -216,8 +216,21 @@ class Deal(models.Model):
             models.Index(fields=["organisation", "outcome"], name="deal_organisation_outcome"),
             # Reports select closed deals by their close date (ADR 17).
             models.Index(fields=["outcome", "close_date"], name="deal_outcome_close_date"),
-            # Template recommendations find the deals like one deal (reports.selectors.recommendations).
-            models.Index(fields=["segment", "region", "currency", "amount"], name="deal_similarity"),
+            # Template recommendations find the deals like one deal (reports.selectors.recommendations):
+            # matched on the first four columns, the rest read from the index alone.
+            models.Index(
+                fields=[
+                    "segment",
+                    "region",
+                    "currency",
+                    "amount",
+                    "outcome",
+                    "close_date",
+                    "organisation",
+                    "deleted_at",
+                ],
+                name="deal_similarity",
+            ),
         ]
 
     def __str__(self) -> str:

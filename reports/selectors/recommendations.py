@@ -28,9 +28,9 @@ and their own organisation's: another organisation's outcomes never reach them, 
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts.models import User
@@ -134,9 +134,10 @@ def recommendations_for_deal(
     if deal.outcome != Outcome.OPEN or deal.deleted_at is not None:
         return None
     similar, criteria = similar_deal_conditions(deal, viewer=viewer, edges=settings.size_band_edges)
-    closed_on: dict[int, tuple[bool, date | None]] = {}  # similar deal -> (won, close date if closed)
+    closed_on: dict[int, tuple[bool, object]] = {}  # similar deal -> (won, close date if closed, else None)
     similar_won = similar_closed = 0
-    for pk, outcome, close_date in Deal.objects.filter(similar).order_by().values_list("pk", "outcome", "close_date"):
+    similar_deals = Deal.objects.filter(similar).order_by().values_list("pk", "outcome", "close_date")
+    for pk, outcome, close_date in _raw_rows(similar_deals):
         is_closed = outcome in CLOSED and close_date is not None
         closed_on[pk] = (outcome == Outcome.WON, close_date if is_closed else None)
         if is_closed:
@@ -148,7 +149,9 @@ def recommendations_for_deal(
     used_by: Counter[int] = Counter()  # template -> similar deals (any outcome) that used it
     if closed_on:
         uses = TemplateDealUse.objects.filter(deal_id__in=deal_ids).order_by()
-        for template_id, deal_id, first_used_on in uses.values_list("template_id", "deal_id", "first_used_on"):
+        for template_id, deal_id, first_used_on in _raw_rows(
+            uses.values_list("template_id", "deal_id", "first_used_on")
+        ):
             used_by[template_id] += 1  # one row per template and deal
             won, closed_day = closed_on[deal_id]
             if closed_day is not None and first_used_on <= closed_day:
@@ -187,6 +190,16 @@ def recommendations_for_deal(
         is_judged=bool(judged),
         items=(judged or fallback)[:limit],
     )
+
+
+def _raw_rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset as the database driver returns them, without Django's
+    per-value converters: thousands of rows at scale, and the only use of their dates here is to
+    compare two of them, which works alike on ISO strings (SQLite) and dates (PostgreSQL)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _offered_templates(ids, *, deal: Deal, viewer: User) -> dict[int, CollateralTemplate]:

@@ -251,3 +251,18 @@ def test_the_fallback_never_offers_a_retired_template(rep, north, templates):
 
     assert not result.is_judged
     assert titles(result) == ["Template B"]
+
+
+def test_many_similar_deals_are_counted_the_same_through_a_subquery(rep, north, templates, monkeypatch):
+    from reports.selectors import recommendations
+
+    deal = open_deal(rep, north)
+    closed_deals(templates["A"], 2, 4, region=north)
+    closed_deals(templates["B"], 1, 3, region=north, used_on=AFTER)
+    listed = recommendations_for_deal(deal, viewer=rep, settings=settings())
+
+    monkeypatch.setattr(recommendations, "LISTED_IDS", 2)
+    through_subquery = recommendations_for_deal(deal, viewer=rep, settings=settings())
+
+    assert through_subquery == listed
+    assert [(item.template.title, item.wins, item.n) for item in listed.items] == [("Template A", 2, 4)]
