@@ -226,3 +226,24 @@ def test_a_superuser_reaches_the_weekly_record(client, records):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
 
     assert client.get(detail(records["company"])).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "' OR 1=1 --"])
+def test_a_region_filter_it_cannot_use_lists_nothing_extra(analyst_client, records, value):
+    response = analyst_client.get(INDEX, {"region": value})
+
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) <= 3
+
+
+def test_region_limited_brand_manager_asking_for_another_region_sees_only_their_own(
+    brand_client,
+    brand_manager,
+    records,
+    week,  # noqa: F811
+):
+    brand_manager.review_regions.set([week.north])
+
+    response = brand_client.get(INDEX, {"region": week.south.pk})
+
+    assert records["south"] not in list(response.context["object_list"])
