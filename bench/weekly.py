@@ -2,6 +2,10 @@
 the reports' data (bench/reports.py: `manage.py generate_report_data` on top of the demo), plus a
 few hundred priority deals, so every section has rows to find. Target: under 10 s.
 
+Measured (2026-12-06, SQLite, full size, 2 shared cores): median 6.25 s, slowest 8.45 s, 36 queries
+with the machine's load average near 8; 1.4–1.6 s per build on the same data when it was quieter.
+The adoption section (people with access this week and the week before) is most of it.
+
     .venv/bin/python bench/weekly.py                        # SQLite, 1,000 templates / 100,000 deals / 1,000,000 events
     .venv/bin/python bench/weekly.py --small                # 10 templates / 1,000 deals / 10,000 events
     .venv/bin/python bench/weekly.py --database postgres    # the same on PostgreSQL (started like CI)
