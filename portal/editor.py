@@ -38,6 +38,8 @@ class EditorField:
     lock_mode: str
     slot_type: str
     value: Any = None
+    slot: str = ""
+    section: int = 0
     variants: list[str] = field(default_factory=list)
     images: list[ImageOption] = field(default_factory=list)
     allow_upload: bool = False
@@ -124,7 +126,8 @@ def editor_fields(
     result = []
     layout = template.layout_spec
     for tf in template.field_list():
-        slot_type = layout.slot(tf.slot).type
+        slot_spec = layout.slot(tf.slot)
+        slot_type = slot_spec.type
         value = resolved.get(tf.key)
         if raw is not None and tf.key in raw and tf.is_user_editable:
             value = raw[tf.key]
@@ -135,6 +138,8 @@ def editor_fields(
             lock_mode=tf.lock_mode,
             slot_type=slot_type,
             value=value,
+            slot=tf.slot,
+            section=tf.section if slot_spec.in_section else 0,
             variants=tf.variant_list if tf.lock_mode == LockMode.CHOICE else [],
             allow_upload=tf.allow_upload and tf.lock_mode == LockMode.IMAGE,
             max_chars=tf.max_chars,
@@ -205,3 +210,28 @@ def deal_options(user, selected) -> list[DealOption]:
         )
         for deal in deals
     ]
+
+
+@dataclass(frozen=True)
+class ErrorSummaryItem:
+    """One entry of the error summary at the top of a rejected editor form: the message, and the
+    id of the element its link goes to ("" for a problem of the whole document)."""
+
+    message: str
+    target: str = ""
+    field_key: str = ""
+
+
+def _labelled(label: str, message: str) -> str:
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
+def error_summary(fields: list[EditorField], errors: dict[str, list[str]]) -> list[ErrorSummaryItem]:
+    """Every error of a rejected save, in the order of the form, each linking to its field."""
+    items = [ErrorSummaryItem(_labelled("Document name", m), "id_title") for m in errors.get("title", [])]
+    items += [ErrorSummaryItem(_labelled("For deal", m), "id_deal") for m in errors.get("deal", [])]
+    for f in fields:
+        target = f"id_{f.key}" if f.lock_mode == LockMode.FREE else f"field-{f.key}"
+        items += [ErrorSummaryItem(_labelled(f.label, m), target, f.key) for m in f.errors]
+    items += [ErrorSummaryItem(m) for m in errors.get("__all__", [])]
+    return items

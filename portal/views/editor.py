@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from approvals.selectors import documents_visible_to
-from approvals.services import document_save
+from approvals.services import ApprovalError, document_save, document_submit
 from deals.services.choices import DealNotAvailable, pickable_deal, remember_deal_choice, remembered_deal
+from templates_lib.models import ApprovalState
 from templates_lib.rendering.html import render_collateral_html
 from templates_lib.rendering.profile import Profile
 from templates_lib.revisions import template_at_revision
@@ -25,7 +26,16 @@ from templates_lib.services.documents import (
 from templates_lib.services.validation import document_values_clean
 from templates_lib.tokens import TokenContext
 
-from ..editor import UPLOAD_SUFFIX, TitleForm, deal_options, editor_fields, preview_values, submitted_values
+from ..editor import (
+    UPLOAD_SUFFIX,
+    TitleForm,
+    deal_options,
+    editor_fields,
+    error_summary,
+    preview_values,
+    submitted_values,
+)
+from ..forms import SubmitForm
 from ..presenters import DocumentApproval, after_save_message, editor_field_rows
 
 STATUS_UNPROCESSABLE = 422
@@ -46,12 +56,14 @@ def _render_editor(
     status=200,
     frozen_conflict: str = "",
     deal=None,
+    submit_note: str = "",
 ):
     """`frozen_conflict`: why a save was refused because the document is in review; the form
     stays editable with what was typed, and offers to withdraw and save."""
     approval = DocumentApproval(document) if document is not None else None
     fields = editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw, deal=deal)
     is_frozen = bool(approval and approval.is_frozen and not frozen_conflict)
+    rows = editor_field_rows(fields, approval)
     context = {
         "nav": "documents" if document else "library",
         "template": template,
@@ -63,10 +75,13 @@ def _render_editor(
         "frozen_preview_html": _frozen_preview(document, pinned, deal) if is_frozen else "",
         "deal_options": deal_options(request.user, deal),
         "fields": fields,
-        "field_rows": editor_field_rows(fields, approval),
+        # Locked fields are summarised out of the way; a flagged one (a reviewer's note) stays in view.
+        "field_rows": [row for row in rows if not row.field.is_locked or row.is_flagged],
+        "locked_rows": [row for row in rows if row.field.is_locked and not row.is_flagged],
         "title": title,
         "errors": errors or {},
-        "non_field_errors": (errors or {}).get("__all__", []) + (errors or {}).get("title", []),
+        "error_summary": error_summary(fields, errors or {}),
+        "submit_note": submit_note,
     }
     return render(request, "portal/pages/editor.html", context, status=status)
 
@@ -111,7 +126,14 @@ def _save(request, *, template, pinned, document=None):
             except DealNotAvailable as exc:
                 raise DocumentValuesError({DEAL_FIELD: [str(exc)]}) from None
         if not title_form.is_valid():
-            raise DocumentValuesError({"title": title_form.errors["title"]})
+            # Every problem at once: the fields' own errors too, not only the missing name.
+            checked = document_values_clean(
+                template=pinned,
+                submitted=raw,
+                token_context=TokenContext(user=request.user, deal=deal),
+                check_fit=False,
+            )
+            raise DocumentValuesError({**checked.errors, "title": title_form.errors["title"]})
         result = document_save(
             user=request.user,
             template=template,
@@ -141,6 +163,8 @@ def _save(request, *, template, pinned, document=None):
             remember_deal_choice(result.document, deal, user=request.user)
         if result.withdrawn:
             messages.info(request, "Withdrawn from review.")
+        if request.POST.get("then_submit") == "1" and document is not None:
+            return _submit_after_save(request, result.document)
         level, text = after_save_message(result.document, created=result.created, changed=result.changed)
         getattr(messages, level)(request, text)
         return redirect("portal:document-edit", result.document.public_id)
@@ -155,7 +179,29 @@ def _save(request, *, template, pinned, document=None):
         title=title,
         status=STATUS_UNPROCESSABLE,
         deal=deal,
+        submit_note=request.POST.get("submit_note", "")[: SubmitForm.NOTE_MAX_CHARS],
     )
+
+
+def _submit_after_save(request, document):
+    """ "Save and submit": the edit just saved is the version sent for review."""
+    form = SubmitForm({"note": request.POST.get("submit_note", "")})
+    try:
+        if not form.is_valid():
+            raise ApprovalError(" ".join(form.errors["note"]))
+        state = document_submit(document, user=request.user, note=form.cleaned_data["note"])
+    except ApprovalError as exc:
+        messages.info(request, "Your changes are saved.")
+        messages.error(request, f"Not submitted: {exc}")
+    else:
+        if state == ApprovalState.APPROVED:
+            messages.success(request, "Saved and approved automatically: everything in it is within the brand rules.")
+        else:
+            messages.success(
+                request,
+                "Saved and sent to the brand team for review. You will get a notification when they have decided.",
+            )
+    return redirect("portal:document-edit", document.public_id)
 
 
 @login_required

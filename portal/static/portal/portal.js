@@ -120,11 +120,14 @@
   function scalePreview(frame) {
     const doc = frame.contentDocument;
     if (!doc || !doc.body) return;
-    const sheetWidth = doc.body.getBoundingClientRect().width + 48;
+    // Measured at full size, so a second call (a resize, a new render) does not scale twice.
+    doc.documentElement.style.zoom = 1;
+    const sheetWidth = Math.max(doc.body.getBoundingClientRect().width + 48, doc.documentElement.scrollWidth);
+    const fullHeight = doc.documentElement.scrollHeight;
     const available = frame.parentElement.getBoundingClientRect().width;
     const scale = Math.min(1, available / sheetWidth);
     doc.documentElement.style.zoom = scale;
-    frame.style.height = Math.max(400, doc.documentElement.scrollHeight * scale + 8) + "px";
+    frame.style.height = Math.max(200, Math.ceil(fullHeight * scale) + 8) + "px";
   }
 
   document.addEventListener("DOMContentLoaded", () => {
