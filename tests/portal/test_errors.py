@@ -37,7 +37,17 @@ def test_a_partner_opening_the_team_page_gets_the_not_found_page_without_the_url
     assert "team/invite/" not in text
     assert "Using the URLconf" not in text
     assert 'href="/library/"' in text
-    assert "Sign out" in text
+
+
+def test_a_not_found_page_answers_the_same_every_time(client, rep):
+    # No CSRF token or anything else that changes: a refused id answers exactly like a missing one.
+    client.force_login(rep)
+
+    first = client.get("/no-such-page/")
+    second = client.get("/documents/00000000-0000-0000-0000-000000000000/")
+
+    assert first.content == second.content
+    assert "csrf" not in first.content.decode().lower()
 
 
 def test_a_wrong_document_id_gets_the_not_found_page(client, rep):
