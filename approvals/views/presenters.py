@@ -14,7 +14,7 @@ from templates_lib.layouts import SlotType
 from templates_lib.services.validation import default_value
 from templates_lib.tokens import ORGANISATION_LOGO, TOKEN_SOURCES
 
-from ..diffs import plain_text, word_diff
+from ..diffs import formatted_diff, formatted_html, formatted_text_equal, plain_text
 from ..rules import Rule
 
 LOCK_MODE_NAMES = {
@@ -48,13 +48,22 @@ class FieldReview:
     changed: bool = False
     default_text: str = ""
     value_text: str = ""
-    diff: SafeString = mark_safe("")
+    diff: SafeString = mark_safe("")  # word by word against the template's wording, formatting rendered
+    default_html: SafeString = mark_safe("")  # the template's wording, formatting rendered
+    value_html: SafeString = mark_safe("")  # the submitted text, formatting rendered
     default_image: Any = None
     chosen_image: Any = None
     token_label: str = ""
     comments: list = field(default_factory=list)
     can_promote: bool = False
     is_promoted: bool = False
+    # Against the round before (a resubmission): what the reviewer saw then and said about it.
+    has_previous: bool = False
+    changed_since_previous: bool = False
+    previous_html: SafeString = mark_safe("")
+    since_previous_diff: SafeString = mark_safe("")
+    previous_image: Any = None
+    previous_comments: list = field(default_factory=list)
 
     @property
     def lock_mode_name(self) -> str:
@@ -100,15 +109,22 @@ def field_reviews(
     comments: list,
     promoted_wordings: dict[str, set[str]] | None = None,
     can_promote: bool = False,
+    previous_values: dict | None = None,
+    previous_comments: list | None = None,
 ) -> list[FieldReview]:
     """One FieldReview per field of `template` (the document's pinned revision), in template order.
 
     `assessment` is the brand rules' assessment of these values (BrandRulesTaskState.assessment);
-    `promoted_wordings` the wordings already pre-approved per field in the template's live revision."""
+    `promoted_wordings` the wordings already pre-approved per field in the template's live revision.
+    `previous_values` are the values the round before reviewed (None on a first round) and
+    `previous_comments` that round's field comments: each field says what changed since."""
     verdicts = {verdict["key"]: verdict for verdict in assessment.get("verdicts", [])}
     comments_by_key: dict[str, list] = {}
     for comment in comments:
         comments_by_key.setdefault(comment.field_key, []).append(comment)
+    previous_comments_by_key: dict[str, list] = {}
+    for comment in previous_comments or []:
+        previous_comments_by_key.setdefault(comment.field_key, []).append(comment)
     promoted_wordings = promoted_wordings or {}
     layout = template.layout_spec
     fields = template.field_list()
@@ -116,7 +132,9 @@ def field_reviews(
     image_ids = set()
     for tf in fields:
         if layout.slot(tf.slot).type == SlotType.IMAGE:
-            image_ids |= {tf.default_image_id, values.get(tf.key) if isinstance(values.get(tf.key), int) else None}
+            for source in (values, previous_values or {}):
+                image_ids.add(source.get(tf.key) if isinstance(source.get(tf.key), int) else None)
+            image_ids.add(tf.default_image_id)
     organisation = getattr(owner, "organisation", None)
     if organisation is not None and organisation.logo_id:
         image_ids.add(organisation.logo_id)
@@ -151,10 +169,17 @@ def field_reviews(
         default_text = as_plain_text(default_value(tf) if not review.is_image else "", slot_type)
         value = values.get(tf.key, default_value(tf)) if tf.is_user_editable else default_value(tf)
         value_text = as_plain_text(value if not review.is_image else "", slot_type)
+        rich = slot_type == SlotType.RICH_TEXT
+        default = default_value(tf)
         if not review.is_image:
             review.default_text, review.value_text = default_text, value_text
-            review.changed = _normalise(default_text) != _normalise(value_text)
-            review.diff = word_diff(default_text, value_text)
+            review.changed = not formatted_text_equal(default, value, rich=rich)
+            review.default_html = formatted_html(default, rich=rich)
+            review.value_html = formatted_html(value, rich=rich)
+            review.diff = formatted_diff(default, value, rich=rich)
+        if previous_values is not None and tf.is_user_editable:
+            _compare_with_previous(review, previous_values.get(tf.key, default), value, rich=rich, images=images)
+            review.previous_comments = previous_comments_by_key.get(tf.key, [])
         review.constraints = _constraints(tf, slot_type, value_text)
         if tf.lock_mode == LockMode.TOKEN:
             source = TOKEN_SOURCES.get(tf.token_source)
@@ -165,3 +190,15 @@ def field_reviews(
             review.can_promote = can_promote and not review.is_promoted
         reviews.append(review)
     return reviews
+
+
+def _compare_with_previous(review: FieldReview, previous: Any, value: Any, *, rich: bool, images: dict) -> None:
+    review.has_previous = True
+    if review.is_image:
+        review.previous_image = images.get(previous) if isinstance(previous, int) else None
+        chosen = value if isinstance(value, int) else None
+        review.changed_since_previous = (previous if isinstance(previous, int) else None) != chosen
+        return
+    review.changed_since_previous = not formatted_text_equal(previous, value, rich=rich)
+    review.previous_html = formatted_html(previous, rich=rich)
+    review.since_previous_diff = formatted_diff(previous, value, rich=rich)

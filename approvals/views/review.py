@@ -85,6 +85,26 @@ def _is_earlier(other, round_) -> bool:
     return (other.started_at, other.pk) < (round_.started_at, round_.pk)
 
 
+def _previous_round(round_, others):
+    """The last earlier round a person decided: what the reviewer saw and said before this one."""
+    decided = [other for other in others if _is_earlier(other, round_) and other.outcome and not other.automatic]
+    return decided[-1] if decided else None
+
+
+def _previous_reviewer(previous, user) -> str:
+    if previous is None or previous.finished_by is None:
+        return ""
+    if previous.finished_by_id == user.pk:
+        return "You"
+    return previous.finished_by.get_full_name() or previous.finished_by.get_username()
+
+
+def _worth_reviewing(field) -> bool:
+    """Shown open: what the rules sent to review, what differs from the template, and on a
+    resubmission what changed since or was commented on last time."""
+    return field.needs_review or field.changed or field.changed_since_previous or bool(field.previous_comments)
+
+
 def _promoted_wordings(template) -> dict[str, set[str]]:
     if not template.live_revision_id:
         return {}
@@ -103,6 +123,8 @@ def _render_screen(request, round_, form, *, status: int = 200):
     can_promote = (
         may_decide and round_.outcome == ReviewOutcome.APPROVED and not round_.automatic and document.is_approved
     )
+    others = review_history(round_)
+    previous = _previous_round(round_, others)
     fields = field_reviews(
         template=template,
         values=submitted.values,
@@ -111,9 +133,10 @@ def _render_screen(request, round_, form, *, status: int = 200):
         comments=list(round_.field_comments.all()),
         promoted_wordings=_promoted_wordings(document.template) if can_promote else None,
         can_promote=can_promote,
+        previous_values=_submitted_content(previous).values if previous else None,
+        previous_comments=list(previous.field_comments.all()) if previous else None,
     )
     pages, preview_error = _preview_pages(round_, submitted)
-    others = review_history(round_)
     context = {
         "round": round_,
         "summary": _round_summary(round_),
@@ -127,11 +150,14 @@ def _render_screen(request, round_, form, *, status: int = 200):
         "is_own_submission": is_self_review(request.user, document),
         "form": form,
         "fields": fields,
+        "previous_round": previous,
+        "previous_reviewer": _previous_reviewer(previous, request.user),
+        "changed_since_previous": [f for f in fields if f.changed_since_previous],
         "fields_to_review": [f for f in fields if f.needs_review],
         "changed_fields": sorted(
-            (f for f in fields if f.is_commentable and (f.needs_review or f.changed)), key=lambda f: not f.needs_review
+            (f for f in fields if f.is_commentable and _worth_reviewing(f)), key=lambda f: not f.needs_review
         ),
-        "unchanged_fields": [f for f in fields if f.is_commentable and not (f.needs_review or f.changed)],
+        "unchanged_fields": [f for f in fields if f.is_commentable and not _worth_reviewing(f)],
         "other_fields": [f for f in fields if not f.is_commentable],
         "promotable": [f for f in fields if f.can_promote or f.is_promoted],
         "pages": pages,

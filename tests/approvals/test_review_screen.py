@@ -66,9 +66,9 @@ def test_text_changes_show_as_a_word_diff_against_the_template_default(brand_cli
 
 
 def test_word_diff_escapes_markup_on_both_sides():
-    from approvals.views.presenters import word_diff
+    from approvals.diffs import formatted_diff
 
-    assert str(word_diff("a <b> & c", "a <i> & c")) == "a &lt;<del>b</del><ins>i</ins>&gt; &amp; c"
+    assert str(formatted_diff("a <b> & c", "a <i> & c", rich=False)) == "a &lt;<del>b</del><ins>i</ins>&gt; &amp; c"
 
 
 def test_every_piece_of_the_diff_is_escaped(brand_client, reviewed_template, rep):
@@ -342,8 +342,8 @@ def test_a_changed_link_address_is_visible_on_the_review_screen(brand_client, br
 
     review = next(field for field in response.context["fields_to_review"] if field.key == "body")
     assert review.changed
-    assert "<ins>evil.</ins>" in str(review.diff)
-    assert "phish" in str(review.diff)
+    assert '<ins><span class="lm-href">evil.</span></ins>' in str(review.diff)
+    assert '<ins><span class="lm-href">phish</span></ins>' in str(review.diff)
 
 
 # --- The requester's own submission ------------------------------------------------------------
