@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 
-from wagtail.log_actions import log
+from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
 
+from .models import BrandReviewTaskState, ReviewOutcome
 from .rules import values_hash
 
 DOCUMENT_ACTIONS = {
@@ -99,3 +100,65 @@ def refuse_changes(sender, instance, raw=False, **kwargs):
 def refuse_deletion(sender, instance, **kwargs):
     if instance.action.startswith("lastmile."):
         raise AuditEntryImmutable("Audit entries cannot be deleted.")
+
+
+# --- Wagtail's workflow entries, in Lastmile's words ----------------------------------------------
+# Wagtail writes its own entries when a document goes through the approval workflow ("Workflow:
+# reject task", "Rejected at 'Brand review'"). The audit trail and Wagtail's history show them
+# with these labels and messages instead: what happened to the document, as the team says it.
+
+WORKFLOW_LABELS = {
+    "wagtail.workflow.start": "Sent to brand review",
+    "wagtail.workflow.approve": "Review step passed",
+    "wagtail.workflow.reject": "Changes requested or rejected",
+    "wagtail.workflow.resume": "Resubmitted",
+    "wagtail.workflow.cancel": "Withdrawn from review",
+}
+OUTCOME_MESSAGES = {
+    ReviewOutcome.APPROVED: "Approved by the brand team",
+    ReviewOutcome.CHANGES_REQUESTED: "Changes requested by the brand team",
+    ReviewOutcome.REJECTED: "Rejected by the brand team",
+}
+
+
+def _review_round(log_entry) -> "BrandReviewTaskState | None":
+    task_state_id = ((log_entry.data or {}).get("workflow") or {}).get("task_state_id")
+    if not isinstance(task_state_id, int):
+        return None
+    return BrandReviewTaskState.objects.filter(pk=task_state_id).only("outcome", "automatic").first()
+
+
+def workflow_message(log_entry) -> str:
+    """What a workflow entry means for the document, in Lastmile's words."""
+    action = log_entry.action
+    if action == "wagtail.workflow.start":
+        return "Sent to brand review"
+    if action == "wagtail.workflow.cancel":
+        return "Withdrawn from review by the requester"
+    if action == "wagtail.workflow.resume":
+        return "Resubmitted to brand review"
+    round_ = _review_round(log_entry)
+    if action == "wagtail.workflow.approve":
+        if round_ is None:
+            return "Checked against the brand rules"
+        if round_.automatic:
+            return "Approved automatically: every value is within the brand rules"
+        return OUTCOME_MESSAGES[ReviewOutcome.APPROVED]
+    if round_ is not None and round_.outcome in OUTCOME_MESSAGES:
+        return OUTCOME_MESSAGES[ReviewOutcome(round_.outcome)]
+    return "Sent back to the requester"
+
+
+class WorkflowWording(LogFormatter):
+    def format_message(self, log_entry):
+        return workflow_message(log_entry)
+
+    def format_comment(self, log_entry):
+        return (log_entry.data or {}).get("comment", "")
+
+
+def register_workflow_wording(actions) -> None:
+    """Replace Wagtail's workflow labels and messages (run after Wagtail registers its own)."""
+    for action, label in WORKFLOW_LABELS.items():
+        actions.choices[:] = [choice for choice in actions.choices if choice[0] != action]
+        actions.register_action(action)(type("LastmileWorkflowWording", (WorkflowWording,), {"label": label}))

@@ -24,7 +24,7 @@ from accounts.models import Organisation, User
 from accounts.roles import is_partner_manager
 from brand.models import BrandImage, UploadReview
 from brand.storage import PRIVATE_PREFIX
-from templates_lib.models import ApprovalState, CollateralDocument, DocumentUserGrant
+from templates_lib.models import ApprovalState, CollateralDocument, CollateralTemplate, DocumentUserGrant
 from templates_lib.selectors import documents_editable_by, is_signed_in_member
 
 from .models import BrandReviewTaskState, BrandRulesTaskState, latest_rules_state
@@ -288,3 +288,8 @@ def upload_file_get(user: User, name: str) -> tuple[BrandImage, str] | None:
         .first()
     )
     return (rendition.image, storage_name) if rendition is not None else None
+
+
+def documents_made_from_count(template: CollateralTemplate) -> int:
+    """How many documents (not deleted) were made from `template`: its "Used N times"."""
+    return CollateralDocument.objects.alive().filter(template_id=template.pk).count()

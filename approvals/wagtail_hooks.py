@@ -3,7 +3,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 
 from . import admin_urls
-from .audit import register_actions
+from .audit import register_actions, register_workflow_wording
 from .audit_views import AuditMenuItem, template_audit_buttons
 from .views.dashboard import ReviewQueuePanel, ReviewsMenuItem
 
@@ -11,6 +11,11 @@ from .views.dashboard import ReviewQueuePanel, ReviewsMenuItem
 @hooks.register("register_log_actions")
 def lastmile_log_actions(actions):
     register_actions(actions)
+
+
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own, which it replaces
+def lastmile_workflow_wording(actions):
+    register_workflow_wording(actions)
 
 
 @hooks.register("register_admin_menu_item")

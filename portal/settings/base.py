@@ -265,6 +265,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Lastmile"
+# Offline installs make no request to Gravatar: users without an uploaded avatar get Wagtail's default one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("LASTMILE_BASE_URL", "http://localhost:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "brand.BrandImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
