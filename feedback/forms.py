@@ -37,17 +37,23 @@ class _DealChoiceField(forms.ModelChoiceField):
 
 class TemplateRequestForm(forms.Form):
     kind = forms.ChoiceField(label="What do you need?", choices=RequestKind.choices, widget=forms.RadioSelect)
-    title = forms.CharField(label="In a few words", max_length=TITLE_MAX_CHARS)
+    title = forms.CharField(
+        label="In a few words",
+        max_length=TITLE_MAX_CHARS,
+        error_messages={"required": "Say in a few words what you need."},
+    )
     purpose = forms.CharField(
         label="What is it for, and who is it for?",
         max_length=REQUEST_TEXT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what it is for and who it is for."},
     )
     template = forms.ModelChoiceField(
         label="Template to change",
         queryset=CollateralTemplate.objects.none(),
         to_field_name="public_id",
         required=False,
+        empty_label="(none: a new template)",
         help_text="For a change to a template.",
         error_messages={"invalid_choice": "Choose a template from the list."},
     )
@@ -56,6 +62,7 @@ class TemplateRequestForm(forms.Form):
         queryset=None,
         to_field_name="public_id",
         required=False,
+        empty_label="No specific deal",
         error_messages={"invalid_choice": "Choose one of your open deals from the list."},
     )
     segment = forms.CharField(
@@ -84,6 +91,7 @@ class MeTooForm(forms.Form):
         queryset=None,
         to_field_name="public_id",
         required=False,
+        empty_label="No specific deal",
         error_messages={"invalid_choice": "Choose one of your open deals from the list."},
     )
     note = forms.CharField(label="Note (optional)", max_length=NOTE_MAX_CHARS, required=False)

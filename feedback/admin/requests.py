@@ -110,7 +110,6 @@ class TemplateRequestViewSet(ModelViewSet):
     list_display = [
         "title",
         "status",
-        "kind",
         "urgency",
         "organisation",
         Column("support_count", label="People"),
