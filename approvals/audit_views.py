@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -38,7 +39,7 @@ from templates_lib.revisions import template_at_revision
 from templates_lib.services.validation import document_values_clean
 
 from .audit import values_diff
-from .diffs import plain_text, word_diff_segments
+from .diffs import formatted_diff, plain_text, word_diff_segments
 from .rules import Rule
 from .selectors import auditable_documents
 
@@ -65,6 +66,7 @@ class DiffRow:
     before: str
     after: str
     segments: list[tuple[str, str]]  # ("equal" | "delete" | "insert", words)
+    html: SafeString | str = ""  # text values: the word diff with formatting rendered (no ** markers)
 
 
 def _readable(value: Any, images: dict[int, str]) -> str:
@@ -137,7 +139,10 @@ class AuditEntry:
         for key, change in (self.data.get("diff") or self.initial_diff or {}).items():
             before = _readable(change.get("before"), self.images)
             after = _readable(change.get("after"), self.images)
-            rows.append(DiffRow(self._label(key), before, after, word_diff_segments(before, after)))
+            raw = (change.get("before"), change.get("after"))
+            is_text = all(value is None or isinstance(value, str) for value in raw)
+            html = formatted_diff(*raw) if is_text else ""
+            rows.append(DiffRow(self._label(key), before, after, word_diff_segments(before, after), html))
         return rows
 
     @property

@@ -6,6 +6,7 @@ from .spec import SlotType as S
 register_layout(
     Layout(
         key="onepager",
+        required_slots=("hero_image", "headline", "stat_value", "stat_label"),
         name="Harbour one-pager",
         kind=Kind.ONE_PAGER,
         description="Hero image with headline band, two-column story, proof points, quote and call to action.",
@@ -33,6 +34,7 @@ register_layout(
 register_layout(
     Layout(
         key="datasheet",
+        required_slots=("product_name", "image", "stat_value", "stat_label"),
         name="Keel datasheet",
         kind=Kind.DATASHEET,
         description="Product name band, overview and feature list beside an image, a two-column spec table, "
@@ -63,6 +65,16 @@ register_layout(
 register_layout(
     Layout(
         key="casestudy",
+        required_slots=(
+            "hero_image",
+            "headline",
+            "stat1_value",
+            "stat1_label",
+            "stat2_value",
+            "stat2_label",
+            "stat3_value",
+            "stat3_label",
+        ),
         name="Meridian case study",
         kind=Kind.CASE_STUDY,
         description="Two pages: hero image with customer logo and headline, three result figures, challenge, "
@@ -103,6 +115,7 @@ register_layout(
 register_layout(
     Layout(
         key="eventflyer",
+        required_slots=("hero_image", "event_name", "date", "venue"),
         name="Beacon event flyer",
         kind=Kind.EVENT_FLYER,
         description="Poster-style flyer: full-bleed image with the event name in big type, a date/time/venue "
@@ -134,6 +147,7 @@ register_layout(
 register_layout(
     Layout(
         key="brochure",
+        required_slots=("title", "cover_image", "chapter_title", "chapter_image"),
         name="Atlas brochure",
         kind=Kind.BROCHURE,
         description="Cover with hero image, one page per chapter (image, intro, body and highlights), and a "

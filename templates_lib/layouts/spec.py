@@ -68,6 +68,9 @@ class Layout:
     pages_per_section: int = 0
     orientations: tuple[str, ...] = ("portrait",)
     files: tuple[str, ...] = field(default=())
+    # Slots that must not be left empty (a hero without its image, an empty stat band): the
+    # publishing gate refuses a template whose fields leave one of them empty.
+    required_slots: tuple[str, ...] = field(default=())
 
     @property
     def template_name(self) -> str:
@@ -85,6 +88,9 @@ class Layout:
 
     def has_slot(self, name: str) -> bool:
         return any(slot.name == name for slot in self.slots)
+
+    def is_required(self, name: str) -> bool:
+        return name in self.required_slots
 
     def expected_pages(self, section_count: int) -> int:
         return (self.fixed_pages or 0) + self.pages_per_section * section_count

@@ -2,6 +2,8 @@
 document ("changes requested", not Wagtail's "reject task"), a template's usage counts the
 documents made from it, and the admin carries Lastmile's name and mark with no Gravatar request."""
 
+import re
+
 from django.urls import reverse
 
 from wagtail.log_actions import registry
@@ -73,6 +75,18 @@ def test_the_audit_trail_shows_lastmiles_words(brand_client, reviewed_template, 
     assert "Changes requested by the brand team" in html
     assert "reject task" not in html.lower()
     assert "Rejected at" not in html
+
+
+def test_the_audit_trail_shows_a_rich_text_edit_with_its_formatting(brand_client, reviewed_template, rep):
+    from approvals.services import document_update
+
+    document = make_document(reviewed_template, rep)
+    document_update(document=document, values={"body": "<p>Our <strong>bold</strong> story.</p>"}, check_fit=False)
+
+    html = brand_client.get(reverse("approvals_admin:audit-document", args=[document.pk])).content.decode()
+
+    assert re.search(r"<ins>\s*<strong>bold</strong>\s*</ins>", html)
+    assert "**bold**" not in html
 
 
 # --- "Used N times" ------------------------------------------------------------------------------
