@@ -7,6 +7,7 @@ from . import catalogue  # noqa: F401  (registers the shipped layouts)
 from .spec import (
     LAYOUTS,
     RENDER_TEMPLATE_DIR,
+    ImageFit,
     Kind,
     Layout,
     RepeatableSection,
@@ -20,6 +21,7 @@ from .spec import (
 __all__ = [
     "LAYOUTS",
     "RENDER_TEMPLATE_DIR",
+    "ImageFit",
     "Kind",
     "Layout",
     "RepeatableSection",

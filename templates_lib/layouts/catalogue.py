@@ -1,6 +1,6 @@
 """The layouts Lastmile ships. Each has `<key>.html` and `<key>.css` in the render folder."""
 
-from .spec import Kind, Layout, RepeatableSection, Slot, register_layout
+from .spec import ImageFit, Kind, Layout, RepeatableSection, Slot, register_layout
 from .spec import SlotType as S
 
 register_layout(
@@ -12,7 +12,7 @@ register_layout(
         description="Hero image with headline band, two-column story, proof points, quote and call to action.",
         slots=(
             Slot("eyebrow", S.TEXT, "Eyebrow", "Short kicker above the logo line, top right."),
-            Slot("hero_image", S.IMAGE, "Hero image"),
+            Slot("hero_image", S.IMAGE, "Hero image", fit=ImageFit.COVER),
             Slot("headline", S.TEXT, "Headline"),
             Slot("subheadline", S.TEXT, "Subheadline"),
             Slot("intro_heading", S.TEXT, "Story heading"),
@@ -83,7 +83,7 @@ register_layout(
             Slot("eyebrow", S.TEXT, "Eyebrow", "Document type or industry, top right."),
             Slot("customer_name", S.TEXT, "Customer name"),
             Slot("customer_logo", S.IMAGE, "Customer logo"),
-            Slot("hero_image", S.IMAGE, "Hero image"),
+            Slot("hero_image", S.IMAGE, "Hero image", fit=ImageFit.COVER),
             Slot("headline", S.TEXT, "Headline"),
             Slot("summary", S.TEXT, "Summary", "Two or three sentences under the headline."),
             Slot("glance_heading", S.TEXT, "At-a-glance heading"),
@@ -124,7 +124,7 @@ register_layout(
             Slot("eyebrow", S.TEXT, "Eyebrow", "Series or event type, above the event name."),
             Slot("event_name", S.TEXT, "Event name"),
             Slot("event_intro", S.TEXT, "Introduction", "One or two sentences: who it is for and why come."),
-            Slot("hero_image", S.IMAGE, "Background image"),
+            Slot("hero_image", S.IMAGE, "Background image", fit=ImageFit.COVER),
             Slot("date", S.TEXT, "Date"),
             Slot("time", S.TEXT, "Time"),
             Slot("venue", S.TEXT, "Venue"),
@@ -134,7 +134,7 @@ register_layout(
             Slot("speaker_heading", S.TEXT, "Speaker heading"),
             Slot("speaker_name", S.TEXT, "Speaker name"),
             Slot("speaker_role", S.TEXT, "Speaker role"),
-            Slot("speaker_image", S.IMAGE, "Speaker photo"),
+            Slot("speaker_image", S.IMAGE, "Speaker photo", fit=ImageFit.COVER),
             Slot("cta_heading", S.TEXT, "Registration call to action"),
             Slot("cta_detail", S.TEXT, "Registration details"),
             Slot("register_url", S.TEXT, "Registration address"),
@@ -156,7 +156,7 @@ register_layout(
             Slot("eyebrow", S.TEXT, "Cover eyebrow", "Document type and year, above the title."),
             Slot("title", S.TEXT, "Title", "Also shown in the running header."),
             Slot("subtitle", S.TEXT, "Subtitle"),
-            Slot("cover_image", S.IMAGE, "Cover image"),
+            Slot("cover_image", S.IMAGE, "Cover image", fit=ImageFit.COVER),
             Slot("highlights_heading", S.TEXT, "Highlights heading", "Shown above every chapter's highlights."),
             Slot("chapter_title", S.TEXT, "Chapter title", in_section=True),
             Slot("chapter_intro", S.TEXT, "Chapter introduction", in_section=True),

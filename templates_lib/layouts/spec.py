@@ -25,6 +25,15 @@ class SlotType(models.TextChoices):
     BULLETS = "bullets", "Bullet list"
 
 
+class ImageFit(models.TextChoices):
+    """How an image slot fills its box. Charts, logos and screenshots are shown whole (contained,
+    never cropped); photos fill the box and are cropped around the focal point a brand manager
+    sets with Wagtail's focal-point tool (the centre when none is set)."""
+
+    CONTAIN = "contain", "Shown whole"
+    COVER = "cover", "Cropped around the focal point"
+
+
 class Kind(models.TextChoices):
     ONE_PAGER = "one_pager", "One-pager"
     DATASHEET = "datasheet", "Datasheet"
@@ -40,6 +49,8 @@ class Slot:
     label: str
     help: str = ""
     in_section: bool = False
+    # Image slots only: contained unless the layout says the slot is for photos.
+    fit: ImageFit = ImageFit.CONTAIN
 
     @property
     def is_text_like(self) -> bool:
@@ -98,7 +109,8 @@ class Layout:
     @cached_property
     def version(self) -> str:
         digest = hashlib.sha256(self.key.encode())
-        for name in (f"{self.key}.html", f"{self.key}.css", "_base.html", "_print.css", *self.files):
+        shared = ("_base.html", "_print.css", "parts/image.html", "parts/logo.html")
+        for name in (f"{self.key}.html", f"{self.key}.css", *shared, *self.files):
             path = RENDER_TEMPLATE_DIR / name
             if path.exists():
                 digest.update(path.read_bytes())

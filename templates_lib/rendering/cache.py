@@ -52,7 +52,13 @@ class RenderJob:
             for tf in self.template.field_list()
             if layout.slot(tf.slot).type == SlotType.IMAGE and isinstance(resolved.get(tf.key), int)
         ]
-        image_files = dict(get_image_model().objects.filter(pk__in=image_ids).values_list("pk", "file"))
+        # An image's file, focal point (where a photo is cropped) and alt text all show in the PDF.
+        image_files = {
+            pk: rest
+            for pk, *rest in get_image_model()
+            .objects.filter(pk__in=image_ids)
+            .values_list("pk", "file", "focal_point_x", "focal_point_y", "title", "alt_text")
+        }
         payload = {
             "renderer": RENDERER_VERSION,
             "revision": self.revision_id,

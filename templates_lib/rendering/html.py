@@ -5,7 +5,7 @@ User text only ever enters the layout as template context data, so Django's auto
 markup into visible text; rich text is sanitised to the field's allowed tags first. The only
 queries are for the images the values name and the brand kit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -18,14 +18,15 @@ from brand.services import BrandSnapshot, brand_snapshot
 
 from ..fetcher import ASSET_ORIGIN
 from ..field_locks import LockMode
-from ..layouts import RENDER_TEMPLATE_DIR, Layout, SlotType
+from ..layouts import RENDER_TEMPLATE_DIR, ImageFit, Layout, Slot, SlotType
 from ..rich_text import sanitise_rich_text
 from ..tokens import NameInsteadOfLogo, TokenContext, resolve_token
 from .brand_css import brand_css, locked_outline_css, page_css, screen_css
 from .profile import Profile
 
 # 3: rich text drops elements left empty when it is sanitised.
-RENDERER_VERSION = "3"
+# 4: images are contained or cropped around their focal point, as their slot says.
+RENDERER_VERSION = "4"
 RICH_DEFAULT_FORMATTING = ["bold", "italic", "lists", "links"]
 
 
@@ -35,6 +36,22 @@ class ImageRef:
     width: int
     height: int
     alt: str
+    fit: str = ImageFit.CONTAIN
+    # The focal point's centre, in percent of the image's width and height.
+    focal_x: float = 50.0
+    focal_y: float = 50.0
+
+    @property
+    def object_position(self) -> str:
+        """For a cropped image: the focal point lands at the same relative place in the box, so
+        it is always inside it (the centre when no focal point is set)."""
+        return f"{self.focal_x:.2f}% {self.focal_y:.2f}%"
+
+    @property
+    def css_url(self) -> str:
+        """The URL as a CSS `url()`, for a decorative background (quotes and breaks encoded)."""
+        url = self.url.replace("\\", "%5C").replace('"', "%22").replace("\n", "").replace("\r", "")
+        return f'url("{url}")'
 
     @property
     def is_name_only(self) -> bool:
@@ -73,6 +90,12 @@ def resolve_values(*, template, values: dict[str, Any], token_context: TokenCont
     return resolved
 
 
+def _focal_percent(centre: int | None, size: int) -> float:
+    if centre is None or not size:
+        return 50.0
+    return round(min(max(centre / size * 100, 0.0), 100.0), 2)
+
+
 def _image_refs(image_ids: set[int], media_base: str) -> dict[int, ImageRef]:
     images = get_image_model().objects.in_bulk([i for i in image_ids if isinstance(i, int)])
     return {
@@ -82,6 +105,8 @@ def _image_refs(image_ids: set[int], media_base: str) -> dict[int, ImageRef]:
             width=image.width,
             height=image.height,
             alt=getattr(image, "alt_text", "") or image.title,
+            focal_x=_focal_percent(image.focal_point_x, image.width),
+            focal_y=_focal_percent(image.focal_point_y, image.height),
         )
         for pk, image in images.items()
     }
@@ -99,11 +124,13 @@ def _contact(value: Any, brand: BrandSnapshot) -> dict:
     }
 
 
-def _slot_value(tf, slot_type: SlotType, value: Any, images: dict[int, ImageRef], brand: BrandSnapshot) -> Any:
+def _slot_value(tf, slot: Slot, value: Any, images: dict[int, ImageRef], brand: BrandSnapshot) -> Any:
+    slot_type = slot.type
     if slot_type == SlotType.IMAGE:
         if isinstance(value, NameInsteadOfLogo):
             return ImageRef(url="", width=0, height=0, alt=value.name) if value.name else None
-        return images.get(value) if isinstance(value, int) else None
+        image = images.get(value) if isinstance(value, int) else None
+        return replace(image, fit=slot.fit) if image else None
     if slot_type == SlotType.CONTACT:
         return _contact(value, brand)
     text = "" if value is None else str(value)
@@ -130,7 +157,7 @@ def build_slots(*, template, resolved: dict[str, Any], brand: BrandSnapshot, med
     sections: list[dict[str, Any]] = [{"number": n + 1} for n in range(template.section_count)]
     for tf in fields:
         slot = layout.slot(tf.slot)
-        value = _slot_value(tf, slot.type, resolved[tf.key], images, brand)
+        value = _slot_value(tf, slot, resolved[tf.key], images, brand)
         if slot.in_section:
             if 1 <= tf.section <= len(sections):
                 sections[tf.section - 1][slot.name] = value
