@@ -235,3 +235,38 @@ def error_summary(fields: list[EditorField], errors: dict[str, list[str]]) -> li
         items += [ErrorSummaryItem(_labelled(f.label, m), target, f.key) for m in f.errors]
     items += [ErrorSummaryItem(m) for m in errors.get("__all__", [])]
     return items
+
+
+@dataclass
+class FieldGroup:
+    """Consecutive editor rows of one section of the layout (0: the fields outside any section),
+    so a multi-page document's form follows its pages."""
+
+    section: int
+    title: str = ""
+    rows: list = field(default_factory=list)
+
+    @property
+    def needs_attention(self) -> bool:
+        return any(row.field.errors or row.is_flagged for row in self.rows)
+
+
+def _section_title(section: int, fields: list[EditorField]) -> str:
+    """ "Section 2 · Deal intelligence": the number and the text of the section's title field."""
+    named = next((f for f in fields if f.section == section and f.slot.endswith("title")), None)
+    text = named.value.strip() if named is not None and isinstance(named.value, str) else ""
+    return f"Section {section} · {text[:60]}" if text else f"Section {section}"
+
+
+def field_groups(rows, fields: list[EditorField]) -> list[FieldGroup]:
+    """`rows` (the ones the form shows) grouped by section, in order; `fields` (all of them) give
+    each section its title."""
+    groups: list[FieldGroup] = []
+    for row in rows:
+        section = row.field.section
+        if not groups or groups[-1].section != section:
+            after_sections = not section and any(group.section for group in groups)
+            title = _section_title(section, fields) if section else ("Closing" if after_sections else "")
+            groups.append(FieldGroup(section, title))
+        groups[-1].rows.append(row)
+    return groups

@@ -32,6 +32,7 @@ from ..editor import (
     deal_options,
     editor_fields,
     error_summary,
+    field_groups,
     preview_values,
     submitted_values,
 )
@@ -64,6 +65,7 @@ def _render_editor(
     fields = editor_fields(template=pinned, values=values, user=request.user, errors=errors, raw=raw, deal=deal)
     is_frozen = bool(approval and approval.is_frozen and not frozen_conflict)
     rows = editor_field_rows(fields, approval)
+    shown_rows = [row for row in rows if not row.field.is_locked or row.is_flagged]
     context = {
         "nav": "documents" if document else "library",
         "template": template,
@@ -76,7 +78,7 @@ def _render_editor(
         "deal_options": deal_options(request.user, deal),
         "fields": fields,
         # Locked fields are summarised out of the way; a flagged one (a reviewer's note) stays in view.
-        "field_rows": [row for row in rows if not row.field.is_locked or row.is_flagged],
+        "field_groups": field_groups(shown_rows, fields),
         "locked_rows": [row for row in rows if row.field.is_locked and not row.is_flagged],
         "title": title,
         "errors": errors or {},

@@ -101,6 +101,37 @@
       });
       toolbar.appendChild(button);
     });
+    if (formatting.some((name) => name === "bold" || name === "italic")) {
+      const clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "rich-editor__clear";
+      clear.textContent = "Clear formatting";
+      clear.addEventListener("click", () => {
+        area.focus();
+        const selection = window.getSelection();
+        // With nothing selected, the whole text loses its bold and italic.
+        if (selection.isCollapsed) selection.selectAllChildren(area);
+        document.execCommand("removeFormat");
+        area.querySelectorAll("b, strong, i, em").forEach((el) => el.replaceWith(...el.childNodes));
+        sync();
+      });
+      toolbar.appendChild(clear);
+    }
+    // Typing over everything starts afresh: the new text does not inherit the formatting of the
+    // text it replaces (select all and retype gives plain text; bold is one click away).
+    area.addEventListener("beforeinput", (event) => {
+      if (event.inputType !== "insertText" || !event.data) return;
+      const selection = window.getSelection();
+      if (selection.isCollapsed || !area.textContent.trim()) return;
+      const squeeze = (text) => text.replace(/\s+/g, "");
+      if (squeeze(selection.toString()) !== squeeze(area.textContent)) return;
+      event.preventDefault();
+      const paragraph = document.createElement("p");
+      paragraph.textContent = event.data;
+      area.replaceChildren(paragraph);
+      selection.collapse(paragraph.firstChild, event.data.length);
+      sync();
+    });
     function sync() {
       textarea.value = area.innerHTML;
       updateCounter(textarea);
