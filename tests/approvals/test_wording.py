@@ -146,3 +146,12 @@ def test_no_admin_page_asks_gravatar_for_an_avatar(brand_client, reviewed_templa
         html = brand_client.get(url).content.decode()
         assert "gravatar.com" not in html, url
         assert "default-user-avatar" in html, url
+
+
+def test_wagtails_own_emails_say_lastmile_without_a_remote_image(brand_manager):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("wagtailadmin/notifications/base.html", {"user": brand_manager})
+
+    assert "Lastmile" in html
+    assert "email-header.jpg" not in html
