@@ -36,9 +36,10 @@ def render_final_pdf(document_id: int, profile: str, deal_id: int | None = None)
     return render_pdf_cached(final_output(document, profile=profile, deal=deal).job)
 
 
-def final_render_queue(document: CollateralDocument, *, profile: str = Profile.PRINT) -> None:
+def final_render_queue(document: CollateralDocument, *, profile: str = Profile.DIGITAL) -> None:
     """After the surrounding transaction commits, render the document's final PDF in the background,
-    so the download that usually follows a save is served from the cache. Nothing is queued for a
+    so the download that usually follows a save is served from the cache (the PDF for email and
+    screen, the portal's default download). Nothing is queued for a
     document without approved content."""
     if final_output_refusal(document):
         return

@@ -22,6 +22,7 @@ from templates_lib.field_locks import LockMode
 from templates_lib.layouts import Kind
 from templates_lib.models import ApprovalState
 from templates_lib.rendering.errors import RenderError
+from templates_lib.rendering.profile import Profile
 from templates_lib.services.lifecycle import newer_template_revision
 
 from .worker import WorkerStoppedError
@@ -331,6 +332,31 @@ def after_save_message(document, *, created: bool, changed: bool) -> tuple[str, 
     if state == ApprovalState.REJECTED:
         return "info", f"{saved} Change what the brand team turned down, then submit it again."
     return "info", f"{saved} It needs approval by the brand team: submit it for review when you are ready."
+
+
+# The two downloads, named for what they are for: the PDF for email and screen (tagged, compact, no
+# marks) is the default; the PDF for print (bleed, crop marks, PDF/X) is asked for with ?profile=print.
+DOWNLOAD_NAMES = {Profile.DIGITAL: "PDF for email and screen", Profile.PRINT: "PDF for print"}
+DOWNLOAD_HELP = {
+    Profile.DIGITAL: "Attach it to an email or show it on screen: small, tagged for screen readers, no print marks.",
+    Profile.PRINT: "For a print shop: bleed and crop marks, PDF/X.",
+}
+
+
+class DownloadChoice:
+    """One of a document's final downloads, as its page offers it (portal/partials/download_choices.html)."""
+
+    def __init__(self, document, profile: str):
+        self.profile = profile
+        self.name = DOWNLOAD_NAMES[profile]
+        self.help = DOWNLOAD_HELP[profile]
+        url = reverse("portal:document-download", args=[document.public_id])
+        self.url = url if profile == Profile.DIGITAL else f"{url}?profile={profile}"
+
+
+def download_choices(document) -> list[DownloadChoice]:
+    """The default download first."""
+    return [DownloadChoice(document, Profile.DIGITAL), DownloadChoice(document, Profile.PRINT)]
 
 
 class RenderProgress:

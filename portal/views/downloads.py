@@ -3,6 +3,9 @@
 watermarked. Multi-page documents that take more than about a second render in the background
 while the page shows progress.
 
+Two PDFs, named for what they are for (DOWNLOAD_NAMES): the PDF for email and screen (the digital
+profile) by default, the PDF for print with `?profile=print`.
+
 A final download asks which deal it is for (or "no specific deal"), remembers the answer per
 document and carries it as `?deal=<public_id>` or `?deal=none` on the final PDF/PNG URLs and the
 background render, so the cached file is the one made for that deal. Every final PDF and PNG is a
@@ -31,7 +34,7 @@ from templates_lib.rendering.pages import page_png
 from templates_lib.rendering.profile import Profile
 from templates_lib.services.lifecycle import usable_replacement
 
-from ..presenters import RenderProgress
+from ..presenters import DOWNLOAD_NAMES, RenderProgress
 
 SESSION_KEY = "render-tasks"
 PNG_WIDTH = 1600
@@ -45,16 +48,18 @@ def _document(request, public_id):
 
 
 def _profile(request) -> str:
-    return Profile.DIGITAL if request.GET.get("profile") == Profile.DIGITAL else Profile.PRINT
+    return Profile.PRINT if request.GET.get("profile") == Profile.PRINT else Profile.DIGITAL
 
 
 def _filename(document, suffix: str) -> str:
     return f"{slugify(document.title) or 'document'}{suffix}"
 
 
-def _final_filename(output: FinalOutput, extension: str) -> str:
-    """An older approved version says so in its name, as the page that offers it does."""
-    return _filename(output.document, ("" if output.is_latest else "-last-approved") + f".{extension}")
+def _final_filename(output: FinalOutput, extension: str, *, profile: str = Profile.DIGITAL) -> str:
+    """An older approved version says so in its name, as the page that offers it does; the PDF for
+    print says it is for print, so the two never overwrite each other in a downloads folder."""
+    suffix = ("" if output.is_latest else "-last-approved") + ("-print" if profile == Profile.PRINT else "")
+    return _filename(output.document, f"{suffix}.{extension}")
 
 
 def renders_in_background(document) -> bool:
@@ -175,7 +180,7 @@ def document_final_pdf(request, public_id):
         is_latest=output.is_latest,
         deal=_deal_key(deal),
     )
-    return _pdf_bytes_response(pdf, _final_filename(output, "pdf"))
+    return _pdf_bytes_response(pdf, _final_filename(output, "pdf", profile=profile))
 
 
 @login_required
@@ -262,6 +267,7 @@ def _deal_picker(request, document, *, profile: str, as_png: bool, selected: Dea
     context = {
         "document": document,
         "profile": profile,
+        "download_name": "PNG of page 1" if as_png else DOWNLOAD_NAMES[profile],
         "format": "png" if as_png else "",
         "deals": deals,
         "selected": _deal_key(selected),
@@ -311,6 +317,7 @@ def document_download(request, public_id):
     context = {
         "document": document,
         "profile": profile,
+        "download_name": DOWNLOAD_NAMES[profile],
         "pdf_url": _pdf_url(document, profile, deal),
         "status_query": _query(profile=profile, deal=_deal_key(deal)),
         "output": output,

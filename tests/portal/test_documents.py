@@ -105,7 +105,7 @@ def test_saving_queues_the_final_render_so_the_download_is_cached(
         )
 
     document = CollateralDocument.objects.get(owner=rep)
-    name = cached_pdf_name(render_job_for_document(document, profile=Profile.PRINT))
+    name = cached_pdf_name(render_job_for_document(document, profile=Profile.DIGITAL))
     with renders_storage().open(name) as cached:
         assert cached.read(5) == b"%PDF-"
 
@@ -120,7 +120,7 @@ def test_a_multi_page_document_renders_in_the_background_and_reports_progress(re
     document = document_create(template=make_template(), owner=rep, values={}, check_fit=False)
 
     page = rep_client.get(reverse("portal:document-download", args=[document.public_id]))
-    status = rep_client.get(reverse("portal:document-status", args=[document.public_id]) + "?profile=print")
+    status = rep_client.get(reverse("portal:document-status", args=[document.public_id]) + "?profile=digital")
 
     assert "Preparing your PDF" in page.text
     assert "Your PDF is ready" in status.text
