@@ -20,6 +20,7 @@ from .services.lifecycle import (
     template_retire,
     usable_replacement,
 )
+from .services.publishing import PublishProblem, template_publish_gate
 
 
 def lifecycle_status(template: CollateralTemplate) -> str:
@@ -134,3 +135,47 @@ class TemplateReinstateView(LifecycleViewMixin, BaseOperationView):
         else:
             messages.success(request, f"“{self.object.title}” is back in use.")
         return redirect(self.get_success_url())
+
+
+class PublishGateMixin:
+    """The publishing gate on the template's create and edit views: publishing a template that
+    would overflow or leave a required slot empty re-shows the form as typed, each problem on the
+    field it concerns, and nothing is saved or published."""
+
+    gate_problems: list[PublishProblem] = []
+
+    def form_valid(self, form):
+        if self.action == "publish":
+            problems = template_publish_gate(template=form.save(commit=False))
+            if problems:
+                self.gate_problems = problems
+                show_gate_problems(form, problems)
+                self.request.publish_gate_checked = True
+                self.produced_error_message = self.get_error_message()
+                return self.form_invalid(form)
+            # The before_publish hook need not lay the same template out again.
+            self.request.publish_gate_checked = True
+        return super().form_valid(form)
+
+    def get_error_message(self):
+        if not self.gate_problems:
+            return super().get_error_message()
+        listed = " ".join(f"{problem.summary}" for problem in self.gate_problems)
+        return f"Not published: fix what is marked on the fields below (nothing was saved yet). {listed}"
+
+
+def show_gate_problems(form, problems: list[PublishProblem]) -> None:
+    """Each problem on its field's row of the fields formset, on the attribute to change; the
+    rest (a slot no field fills) on the form as a whole."""
+    formset = form.formsets.get("fields")
+    rows = {}
+    for row in formset.forms if formset is not None else ():
+        data = getattr(row, "cleaned_data", None) or {}
+        if data.get("key") and not data.get("DELETE"):
+            rows[data["key"]] = row
+    for problem in problems:
+        row = rows.get(problem.field_key)
+        if row is None:
+            form.add_error(None, problem.message)
+        else:
+            row.add_error(problem.attribute if problem.attribute in row.fields else None, problem.message)

@@ -20,18 +20,18 @@ from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import StatusTagColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 import django_filters
 
-from .admin_views import TemplateReinstateView, TemplateRetireView, lifecycle_status
+from .admin_views import PublishGateMixin, TemplateReinstateView, TemplateRetireView, lifecycle_status
 from .forms import CollateralTemplateForm
 from .layouts import Kind, layout_choices
 from .models import CollateralTemplate
 from .models.template import PageSize
 from .services.audience import template_sharing_set
 from .services.lifecycle import can_manage_lifecycle
-from .services.publishing import template_publish_problems
+from .services.publishing import template_publish_gate
 
 # Other apps add buttons to a template's edit header (e.g. approvals' "Audit trail") through
 # this hook: fn(template, user) -> list of wagtail.admin.widgets.button.Button.
@@ -72,7 +72,11 @@ class CollateralTemplateIndexView(IndexView):
         return buttons
 
 
-class CollateralTemplateEditView(EditView):
+class CollateralTemplateCreateView(PublishGateMixin, CreateView):
+    pass
+
+
+class CollateralTemplateEditView(PublishGateMixin, EditView):
     retire_url_name = None
 
     @cached_property
@@ -117,6 +121,7 @@ class CollateralTemplateViewSet(SnippetViewSet):
     filterset_class = CollateralTemplateFilterSet
     ordering = ["title"]
     index_view_class = CollateralTemplateIndexView
+    add_view_class = CollateralTemplateCreateView
     edit_view_class = CollateralTemplateEditView
     edit_template_name = "templates_lib/admin/template_edit.html"
     # The edit form belongs to the admin, not to the model: models sit below their admin forms.
@@ -178,15 +183,16 @@ register_snippet(CollateralTemplateViewSet)
 
 @hooks.register("before_publish")
 def refuse_overflowing_template(request, obj):
-    """A template whose fields, filled to their limits, would overflow cannot be published.
-    The draft is kept, so nothing the brand manager typed is lost."""
-    if not isinstance(obj, CollateralTemplate):
+    """A template the publishing gate refuses cannot be published from any admin view. The
+    template's own create and edit views check before saving (and show each problem on its
+    field); this catches the other ways to publish, keeping the draft."""
+    if not isinstance(obj, CollateralTemplate) or getattr(request, "publish_gate_checked", False):
         return None
-    problems = template_publish_problems(template=obj)
+    problems = template_publish_gate(template=obj)
     if not problems:
         return None
-    for key, message in problems.items():
-        messages.error(request, f"Not published. {key}: {message}")
+    for problem in problems:
+        messages.error(request, f"Not published. {problem.summary}")
     return redirect("wagtailsnippets_templates_lib_collateraltemplate:edit", obj.pk)
 
 

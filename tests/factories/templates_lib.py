@@ -29,6 +29,15 @@ def default_fields(hero_image=None) -> list[dict]:
             "default_image": hero,
         },
         {"key": "contact", "label": "Contact", "slot": "contact", "lock_mode": "token", "token_source": "user.contact"},
+        # The layout's stat band must not be empty (the publishing gate).
+        {"key": "stat_value", "label": "Key figure", "slot": "stat_value", "lock_mode": "locked", "default_text": "3×"},
+        {
+            "key": "stat_label",
+            "label": "Key figure label",
+            "slot": "stat_label",
+            "lock_mode": "locked",
+            "default_text": "faster forecasts",
+        },
         {
             "key": "subheadline",
             "label": "Subheadline",
