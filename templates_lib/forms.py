@@ -10,6 +10,37 @@ from .services.audience import template_shared_organisation_ids
 from .tokens import TOKEN_SOURCES
 
 
+def slot_choices(layout_key: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The layouts' slots as grouped choices (name, label and type), the given layout's first."""
+    ordered = sorted(LAYOUTS.values(), key=lambda layout: layout.key != layout_key)
+    return [
+        (
+            f"{layout.name}{' (this template’s layout)' if layout.key == layout_key else ''}",
+            [
+                (slot.name, f"{slot.label} · {slot.type.label.lower()}{' · per section' if slot.in_section else ''}")
+                for slot in layout.slots
+            ],
+        )
+        for layout in ordered
+    ]
+
+
+def _with_slot_choices(form_class, layout_key: str):
+    class FieldForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            choices = slot_choices(layout_key)
+            current = (self.data.get(self.add_prefix("slot")) if self.is_bound else None) or self.initial.get("slot")
+            current = str(current or "")[:60]
+            known = {name for _group, options in choices for name, _label in options}
+            if current and current not in known:  # kept, so nothing typed before is lost
+                choices = [(current, f"{current} (not a slot of any layout)"), *choices]
+            self.fields["slot"].widget = forms.Select(choices=[("", "Choose the slot this field fills…"), *choices])
+
+    FieldForm.__name__ = form_class.__name__
+    return FieldForm
+
+
 class CollateralTemplateForm(WagtailAdminModelForm):
     """Checks every field against the chosen layout: known slot, lock mode that suits it,
     section within range, one field per slot, keys unique. Also offers the partner organisations
@@ -27,6 +58,10 @@ class CollateralTemplateForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["shared_organisations"].initial = list(template_shared_organisation_ids(template=self.instance))
+        formset = self.formsets.get("fields")
+        if formset is not None:
+            # Before the rows are built, so every row and the "Add field" row offer the slots.
+            formset.form = _with_slot_choices(formset.form, self.data.get("layout") or self.instance.layout)
 
     def is_valid(self):
         # Field forms are cleaned by the inline formset after this form's own clean(), so the
