@@ -161,7 +161,10 @@
        own check follows and its answer, with how much to cut, replaces this estimate (the two
        engines' fonts and line breaks can differ slightly). */
     const pendingFit = new Set();
+    let lastInput = 0;
+    let serverFitCurrent = false; // the server's copy-fit answer is for what the form holds now
     function estimateFit(wrapper) {
+      if (serverFitCurrent) return;
       pendingFit.add(wrapper);
       if (pendingFit.size > 1) return;
       requestAnimationFrame(() => {
@@ -269,6 +272,8 @@
 
     /* ---- Instant preview ------------------------------------------------------------------ */
     form.addEventListener("input", (event) => {
+      lastInput = performance.now();
+      serverFitCurrent = false;
       const wrapper = event.target.closest && event.target.closest("[data-slot]");
       if (!wrapper || !editable.includes(wrapper)) return;
       const value = fieldValue(form, wrapper);
@@ -279,22 +284,80 @@
       if (wrapper && editable.includes(wrapper) && event.target.type === "radio") write(wrapper, fieldValue(form, wrapper));
     });
 
+    const isFitCheck = (elt) => Boolean(elt && elt.getAttribute && (elt.getAttribute("hx-post") || "").includes("fit=1"));
     document.addEventListener("htmx:beforeRequest", (event) => {
       if (event.detail.elt === form) event.detail.xhr.__lastmileSent = snapshot();
+      if (isFitCheck(event.detail.elt)) event.detail.xhr.__lastmileAt = performance.now();
+    });
+    document.addEventListener("htmx:afterRequest", (event) => {
+      const at = event.detail.xhr && event.detail.xhr.__lastmileAt;
+      if (isFitCheck(event.detail.elt) && event.detail.successful && at >= lastInput) serverFitCurrent = true;
     });
     document.addEventListener("htmx:afterSwap", (event) => {
       const values = event.detail.xhr && event.detail.xhr.__lastmileSent;
       if (values && event.detail.target.id === "preview-source") {
         sent = values;
-        if (frame.dataset.loaded === "1") afterServerRender(values);
+        if (frame.dataset.loaded === "1") { afterServerRender(values); updatePages(); }
       }
     });
     document.addEventListener("htmx:afterSettle", decorate);
     document.addEventListener("htmx:oobAfterSwap", decorate);
     frame.addEventListener("load", () => {
       // portal.js marks the frame loaded in its own load listener; wait for it.
-      setTimeout(() => { attachPreviewClicks(); afterServerRender(null); }, 0);
+      setTimeout(() => { attachPreviewClicks(); afterServerRender(null); updatePages(); }, 0);
     });
+
+    /* ---- Pages: a navigator for a document of several pages ------------------------------- */
+    const pageNav = document.querySelector("[data-page-nav]");
+    function pageStarts(doc) {
+      const starts = [];
+      let next = false;
+      doc.querySelectorAll("body > *, body > * > *").forEach((el) => {
+        const style = doc.defaultView.getComputedStyle(el);
+        if (next || style.breakBefore === "page" || style.pageBreakBefore === "always") starts.push(el);
+        next = style.breakAfter === "page" || style.pageBreakAfter === "always";
+      });
+      const first = doc.body.firstElementChild;
+      if (first && !starts.includes(first) && !(starts[0] && first.contains(starts[0]))) starts.unshift(first);
+      return starts;
+    }
+    function updatePages() {
+      const doc = previewDoc();
+      if (!pageNav || !doc) return;
+      const starts = pageStarts(doc);
+      pageNav.hidden = starts.length < 2;
+      if (starts.length < 2) return;
+      const list = pageNav.querySelector("ol");
+      if (list.children.length !== starts.length) {
+        list.replaceChildren(...starts.map((_, i) => {
+          const item = document.createElement("li");
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "page-nav__button";
+          button.dataset.page = String(i);
+          button.textContent = String(i + 1);
+          button.setAttribute("aria-label", "Page " + (i + 1) + " of " + starts.length);
+          item.appendChild(button);
+          return item;
+        }));
+      }
+      // A band of the desk's colour between pages: drawn outside the boxes, so nothing moves.
+      starts.forEach((el, i) => {
+        el.dataset.pageNumber = String(i + 1);
+        if (i) el.style.boxShadow = "0 -5mm 0 -1mm #e6eaef";
+      });
+    }
+    if (pageNav) {
+      pageNav.addEventListener("click", (event) => {
+        const button = event.target.closest("button[data-page]");
+        const doc = previewDoc();
+        if (!button || !doc) return;
+        const target = doc.querySelector('[data-page-number="' + (Number(button.dataset.page) + 1) + '"]');
+        if (target) target.scrollIntoView({ block: "start", behavior: "smooth" });
+        pageNav.querySelectorAll("button").forEach((b) => b.removeAttribute("aria-current"));
+        button.setAttribute("aria-current", "page");
+      });
+    }
 
     /* ---- Nothing lost --------------------------------------------------------------------- */
     let dirty = false;
