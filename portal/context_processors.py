@@ -6,6 +6,8 @@ from accounts.services import is_partner_manager
 from approvals.models import Notification
 from brand.services import brand_snapshot
 
+from .colours import portal_colours
+
 
 def portal(request):
     """The brand for the portal header, and whether to show the links to Wagtail admin and the team page."""
@@ -15,6 +17,7 @@ def portal(request):
     user = getattr(request, "user", None)
     return {
         "portal_brand": brand,
+        "portal_colours": portal_colours(brand.colours),
         "portal_logo_url": f"{settings.MEDIA_URL}{brand.primary_logo.file_name}" if brand.primary_logo else "",
         "can_access_admin": bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin")),
         "is_partner_manager": bool(user and is_partner_manager(user)),
