@@ -263,8 +263,7 @@ class NominationViewSet(ModelViewSet):
     model = TemplateNomination
     icon = "pick"
     menu_label = "Template nominations"
-    menu_order = 422
-    add_to_admin_menu = True
+    menu_order = 20
     index_view_class = NominationIndexView
     filterset_class = NominationFilterSet
     inspect_view_enabled = False
@@ -356,11 +355,6 @@ class NominationViewSet(ModelViewSet):
 
 
 nomination_viewset = NominationViewSet("template_nominations")
-
-
-@hooks.register("register_admin_viewset")
-def register_nominations():
-    return nomination_viewset
 
 
 @hooks.register("register_log_actions")

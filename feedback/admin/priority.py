@@ -5,7 +5,6 @@ the deal received; and exports the list. Read-only: deals are marked and unmarke
 
 from django.db.models import OuterRef, Subquery
 
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.models import IndexView
@@ -79,8 +78,7 @@ class PriorityDealViewSet(ModelViewSet):
     model = PriorityDeal
     icon = "pick"
     menu_label = "Priority deals"
-    menu_order = 420
-    add_to_admin_menu = True
+    menu_order = 40
     copy_view_enabled = False
     inspect_view_enabled = False
     index_view_class = PriorityDealIndexView
@@ -108,6 +106,4 @@ class PriorityDealViewSet(ModelViewSet):
         ]
 
 
-@hooks.register("register_admin_viewset")
-def register_priority_deals():
-    return PriorityDealViewSet("priority_deals")
+priority_deal_viewset = PriorityDealViewSet("priority_deals")

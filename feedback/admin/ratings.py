@@ -3,7 +3,6 @@ template's average and n beside it. Read-only: ratings are the field's words, no
 
 from django.urls import path
 
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
@@ -61,8 +60,7 @@ class RatingViewSet(ModelViewSet):
     model = Rating
     icon = "pick"
     menu_label = "Template ratings"
-    menu_order = 421
-    add_to_admin_menu = True
+    menu_order = 30
     index_view_class = RatingIndexView
     filterset_class = RatingFilterSet
     search_fields = ["comment"]
@@ -86,6 +84,4 @@ class RatingViewSet(ModelViewSet):
         ]
 
 
-@hooks.register("register_admin_viewset")
-def register_ratings():
-    return RatingViewSet("template_ratings")
+rating_viewset = RatingViewSet("template_ratings")

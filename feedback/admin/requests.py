@@ -11,7 +11,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
@@ -98,8 +97,7 @@ class TemplateRequestViewSet(ModelViewSet):
     model = TemplateRequest
     icon = "help"
     menu_label = "Template requests"
-    menu_order = 420
-    add_to_admin_menu = True
+    menu_order = 10
     inspect_view_enabled = True
     copy_view_enabled = False
     index_view_class = TemplateRequestIndexView
@@ -171,6 +169,4 @@ def example_image_view(request, pk: int):
     return response
 
 
-@hooks.register("register_admin_viewset")
-def register_template_requests():
-    return TemplateRequestViewSet("template_requests")
+template_request_viewset = TemplateRequestViewSet("template_requests")
