@@ -1,10 +1,10 @@
 """Template ratings in Wagtail admin: marketing reads every rating and its comment, with the
 template's average and n beside it. Read-only: ratings are the field's words, not ours to edit."""
 
-from django.urls import path
+from django.urls import path, reverse
 
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -13,7 +13,7 @@ from wagtail.permissions import register_permission_policy
 import django_filters
 
 from ..models import Rating
-from ..selectors.ratings import rating_summaries, ratings_for_admin
+from ..selectors.ratings import FIGURES_DAYS, rating_summaries, ratings_for_admin, recent_downloads
 
 
 class ReadOnlyRatingPolicy(ModelPermissionPolicy):
@@ -49,10 +49,15 @@ class RatingIndexView(IndexView):
 
     def get_table(self, object_list):
         object_list = list(object_list)
-        summaries = rating_summaries({rating.template_id for rating in object_list})
+        template_ids = {rating.template_id for rating in object_list}
+        summaries = rating_summaries(template_ids)
+        downloads = recent_downloads(template_ids)
+        reports_url = self.request.user.has_perm("reports.view_reports")
         for rating in object_list:
             summary = summaries.get(rating.template_id)
             rating.template_figures = f"{summary.average_label} (n = {summary.count})" if summary else "–"
+            rating.template_downloads = downloads.get(rating.template_id, 0)
+            rating.template_report_url = reverse("reports_template", args=[rating.template_id]) if reports_url else ""
         return super().get_table(object_list)
 
 
@@ -65,10 +70,13 @@ class RatingViewSet(ModelViewSet):
     filterset_class = RatingFilterSet
     search_fields = ["comment"]
     list_display = [
-        Column("template", label="Template"),
+        TitleColumn("template", label="Template", get_url=lambda rating: rating.template_report_url or None),
         Column("stars", label="Stars"),
         Column("comment", label="Comment"),
         Column("template_figures", label="Template average (n)", accessor="template_figures"),
+        Column(
+            "template_downloads", label=f"Template downloads, last {FIGURES_DAYS} days", accessor="template_downloads"
+        ),
         "user",
         "organisation",
         "updated_at",

@@ -1,14 +1,18 @@
 """Reads for template ratings: who may rate, a template's average with its n, the admin's figures."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import User
-from deals.models import Channel, DeliveryEvent
+from deals.models import ActivityDay, Channel, DeliveryEvent
 from templates_lib.models import CollateralTemplate
 
 from ..models import Rating
+
+FIGURES_DAYS = 90
 
 # "Downloaded" means final output the user took from the portal themselves; a prospect opening a
 # share link or an API call is not the user having used the template.
@@ -60,3 +64,15 @@ def rating_summaries(template_ids) -> dict[int, RatingSummary]:
 def ratings_for_admin() -> QuerySet[Rating]:
     """Every rating, newest first, with its template's figures beside it."""
     return Rating.objects.select_related("template", "user", "organisation").order_by("-updated_at", "-pk")
+
+
+def recent_downloads(template_ids, *, days: int = FIGURES_DAYS) -> dict[int, int]:
+    """Final downloads of each template (portal and share links) in the last `days` days, from the
+    reports' daily rollup: the figure marketing reads a rating beside."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    rows = (
+        ActivityDay.objects.filter(template_id__in=list(template_ids), day__gte=since)
+        .values("template_id")
+        .annotate(downloads=Sum("downloads"))
+    )
+    return {row["template_id"]: row["downloads"] or 0 for row in rows}

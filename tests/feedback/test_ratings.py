@@ -1,5 +1,7 @@
 """Ratings of templates: who may rate, replacing a rating, what everyone sees, the admin list."""
 
+import re
+
 from django.urls import reverse
 
 import pytest
@@ -194,6 +196,20 @@ def test_marketing_reads_comments_with_the_template_figures_in_admin(downloaded,
     assert response.status_code == 200
     assert "Footer &lt;script&gt;x&lt;/script&gt; too small" in response.text
     assert "3.0 (n = 1)" in response.text
+
+
+def test_a_rating_in_admin_shows_its_templates_recent_downloads_and_links_to_its_report(
+    downloaded, rep, analyst, client
+):
+    record_download(downloaded, rep)
+    rating_set(template=downloaded, user=rep, stars=4, comment="")
+    client.force_login(analyst)
+
+    response = client.get(reverse("template_ratings:index"))
+
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", response.text, flags=re.S)
+    assert "2" in [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+    assert reverse("reports_template", args=[downloaded.pk]) in response.text
 
 
 def test_analysts_read_ratings_in_admin(downloaded, rep, analyst, client):
