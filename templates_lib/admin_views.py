@@ -1,8 +1,10 @@
-"""Retire and reinstate a template in Wagtail admin (views of the template snippet's viewset)."""
+"""The template snippet's own admin views: retire and reinstate, fill the fields from the layout, and
+the publishing gate on create and edit."""
 
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -12,7 +14,10 @@ from wagtail.admin import messages
 from wagtail.admin.utils import get_latest_str
 from wagtail.admin.views.generic.base import BaseObjectMixin, BaseOperationView, WagtailAdminTemplateMixin
 
+from .layouts import LAYOUTS
 from .models import CollateralTemplate
+from .rendering.errors import RenderError
+from .services.building import layout_sketch_png, missing_layout_fields, template_fill_from_layout
 from .services.lifecycle import (
     LifecycleError,
     can_manage_lifecycle,
@@ -179,3 +184,62 @@ def show_gate_problems(form, problems: list[PublishProblem]) -> None:
             form.add_error(None, problem.message)
         else:
             row.add_error(problem.attribute if problem.attribute in row.fields else None, problem.message)
+
+
+class TemplateFillFromLayoutView(LifecycleViewMixin, BaseOperationView):
+    """POST only: add a field for every slot of the layout the template leaves unfilled, as a
+    draft; the edit form then shows them to tune."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("templates_lib.change_collateraltemplate"):
+            raise PermissionDenied
+        return super(LifecycleViewMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_success_url(self):
+        return self.get_edit_url()
+
+    def post(self, request, *args, **kwargs):
+        revision, added = template_fill_from_layout(template=self.object, user=request.user)
+        if added:
+            messages.success(
+                request,
+                f"{added} field{'s' if added != 1 else ''} added from the layout, as a draft: set their "
+                "limits and content, then publish.",
+            )
+        else:
+            messages.success(request, "Every slot of the layout already has a field.")
+        return redirect(self.get_success_url())
+
+
+def layout_overview(template: CollateralTemplate, *, fill_url: str = "") -> dict:
+    """The template's layout for its edit page: description, and each slot with its type, whether
+    it is required and the fields that fill it."""
+    layout = template.layout_spec
+    fields_by_slot: dict[str, list[str]] = {}
+    for tf in template.field_list():
+        fields_by_slot.setdefault(tf.slot, []).append(tf.label)
+    return {
+        "layout": layout,
+        "slots": [
+            {
+                "slot": slot,
+                "required": layout.is_required(slot.name),
+                "filled_by": fields_by_slot.get(slot.name, []),
+            }
+            for slot in layout.slots
+        ],
+        "missing_count": len(missing_layout_fields(template=template)),
+        "fill_url": fill_url,
+    }
+
+
+def layout_thumbnail(request, key: str):
+    """The layout's first page with its slots' labels in their boxes (Wagtail admin only)."""
+    layout = LAYOUTS.get(key)
+    if layout is None:
+        raise Http404
+    try:
+        png = layout_sketch_png(layout=layout)
+    except RenderError:
+        return HttpResponse(status=503, headers={"Retry-After": "30"})
+    return HttpResponse(png, content_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

@@ -24,7 +24,15 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 
 import django_filters
 
-from .admin_views import PublishGateMixin, TemplateReinstateView, TemplateRetireView, lifecycle_status
+from .admin_views import (
+    PublishGateMixin,
+    TemplateFillFromLayoutView,
+    TemplateReinstateView,
+    TemplateRetireView,
+    layout_overview,
+    layout_thumbnail,
+    lifecycle_status,
+)
 from .forms import CollateralTemplateForm
 from .layouts import Kind, layout_choices
 from .models import CollateralTemplate
@@ -78,6 +86,7 @@ class CollateralTemplateCreateView(PublishGateMixin, CreateView):
 
 class CollateralTemplateEditView(PublishGateMixin, EditView):
     retire_url_name = None
+    fill_url_name = None
 
     @cached_property
     def header_more_buttons(self):
@@ -94,6 +103,11 @@ class CollateralTemplateEditView(PublishGateMixin, EditView):
         context = super().get_context_data(**kwargs)
         if self.retire_url_name and can_manage_lifecycle(self.request.user):
             context["retire_url"] = reverse(self.retire_url_name, args=[quote(self.object.pk)])
+        # The layout as the latest draft uses it (the form shows that draft too).
+        draft = self.object.latest_revision.as_object() if self.object.latest_revision else self.object
+        if self.fill_url_name and draft.layout:
+            fill_url = reverse(self.fill_url_name, args=[quote(self.object.pk)])
+            context["layout_overview"] = layout_overview(draft, fill_url=fill_url)
         return context
 
 
@@ -152,7 +166,9 @@ class CollateralTemplateViewSet(SnippetViewSet):
         return super().get_index_view_kwargs(retire_url_name=self.get_url_name("retire"), **kwargs)
 
     def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(retire_url_name=self.get_url_name("retire"), **kwargs)
+        return super().get_edit_view_kwargs(
+            retire_url_name=self.get_url_name("retire"), fill_url_name=self.get_url_name("fill_from_layout"), **kwargs
+        )
 
     def _lifecycle_view_kwargs(self) -> dict:
         return {
@@ -171,8 +187,13 @@ class CollateralTemplateViewSet(SnippetViewSet):
     def reinstate_view(self):
         return self.construct_view(TemplateReinstateView, **self._lifecycle_view_kwargs())
 
+    @cached_property
+    def fill_from_layout_view(self):
+        return self.construct_view(TemplateFillFromLayoutView, **self._lifecycle_view_kwargs())
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
+            path("fill-from-layout/<str:pk>/", self.fill_from_layout_view, name="fill_from_layout"),
             path("retire/<str:pk>/", self.retire_view, name="retire"),
             path("reinstate/<str:pk>/", self.reinstate_view, name="reinstate"),
         ]
@@ -212,3 +233,8 @@ def apply_template_sharing(request, instance):
         return None
     template_sharing_set(template=instance, organisations=organisations)
     return None
+
+
+@hooks.register("register_admin_urls")
+def register_layout_thumbnail_url():
+    return [path("layouts/<str:key>/thumbnail.png", layout_thumbnail, name="templates_lib_layout_thumbnail")]
