@@ -216,7 +216,7 @@ class BrandKit(ClusterableModel, BaseGenericSetting):
             ObjectList(copy_panels, heading="Legal and contact"),
             ObjectList(print_panels, heading="Print"),
         ]
-    )
+    )  # Its form, brand.forms.BrandKitForm, is set in brand/wagtail_hooks.py: models sit below admin forms.
 
     class Meta:
         verbose_name = "brand kit"
@@ -235,12 +235,19 @@ class BrandColour(Orderable):
         max_length=40,
         blank=True,
         validators=[validate_cmyk],
-        help_text="Optional, used in print PDFs when a CMYK profile is uploaded: 100, 60, 0, 20.",
+        help_text="Used in print PDFs: 100, 60, 0, 20. Computed from the hex with the printer's profile "
+        "(Print tab) each time you save, unless set by hand.",
+    )
+    cmyk_set_by_hand = models.BooleanField(
+        "CMYK set by hand",
+        default=False,
+        help_text="Keep the CMYK above when the hex changes (a value from the brand book or the printer).",
     )
 
     panels = [
         FieldRowPanel([FieldPanel("role"), FieldPanel("name")]),
-        FieldRowPanel([FieldPanel("hex"), FieldPanel("cmyk")]),
+        FieldPanel("hex"),
+        FieldRowPanel([FieldPanel("cmyk"), FieldPanel("cmyk_set_by_hand")]),
     ]
 
     class Meta(Orderable.Meta):

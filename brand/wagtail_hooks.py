@@ -1,7 +1,11 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import BrandFont
+from .forms import BrandKitForm
+from .models import BrandFont, BrandKit
+
+# The brand kit's settings form (swatches, contrast, CMYK that follows the hex): admin, not model.
+BrandKit.edit_handler.base_form_class = BrandKitForm
 
 
 class BrandFontViewSet(SnippetViewSet):
