@@ -135,7 +135,7 @@ def test_only_the_owner_saves(upload_template, rep, partner_user):
     assert document.values.get("subheadline") != "Mine now"
 
 
-def test_a_save_queues_the_final_render_only_after_commit(
+def test_a_save_queues_the_default_downloads_render_only_after_commit(
     upload_template, rep, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
@@ -148,4 +148,5 @@ def test_a_save_queues_the_final_render_only_after_commit(
         callback()
 
     assert result.document.approval_state == ApprovalState.APPROVED
-    assert queued == [(result.document.pk, "print")]
+    # The default download is the PDF for email and screen: the one worth rendering ahead.
+    assert queued == [(result.document.pk, "digital")]
