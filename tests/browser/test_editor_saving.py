@@ -68,7 +68,6 @@ def test_a_rejected_save_focuses_the_error_summary_whose_links_reach_each_field(
 
     page.fill("#id_title", "")
     page.fill("#id_subheadline", "x" * 120)
-    page.evaluate("() => document.getElementById('id_title').removeAttribute('required')")
     page.click("button:has-text('Save')")
     page.wait_for_selector("[data-error-summary]")
 
@@ -95,3 +94,15 @@ def test_a_reviewed_documents_saved_words_stay_when_nothing_was_edited(live_serv
     document.refresh_from_db()
     assert document.values["subheadline"] == OWN_WORDS
     assert document.approval_state == ApprovalState.IN_REVIEW
+
+
+def test_with_the_name_cleared_the_server_still_checks_what_is_typed(live_server, signed_in, onepager):
+    page = signed_in
+    page.goto(f"{live_server.url}/templates/{onepager.public_id}/personalise/")
+    page.wait_for_function(PREVIEW_LOADED)
+
+    page.fill("#id_title", "")
+    page.fill("#id_subheadline", "x" * 120)
+
+    # Only the server's preview answer writes this message (the form is not blocked by the browser's own checks).
+    page.wait_for_selector("#errors-subheadline:has-text('the limit is 80')")
