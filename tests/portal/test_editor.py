@@ -258,8 +258,9 @@ def test_a_document_from_an_older_revision_says_a_newer_version_exists(rep_clien
 def test_the_live_preview_outlines_locked_text(rep_client, onepager):
     response = rep_client.post(reverse("portal:template-preview", args=[onepager.public_id]), _form())
 
-    assert "[data-fit=&quot;headline&quot;] { outline: 1.5px dashed" in response.text
-    assert "[data-fit=&quot;subheadline&quot;]" not in response.text
+    outlined = re.search(r"\{ ((?:\[data-fit=&quot;\w+&quot;\](?:, )?)+) \{ outline: 1\.5px dashed", response.text)
+    assert outlined is not None
+    assert set(re.findall(r"data-fit=&quot;(\w+)&quot;", outlined.group(1))) == {"headline", "stat_value", "stat_label"}
 
 
 def test_a_document_name_with_line_breaks_is_stored_on_one_line(rep_client, onepager, rep):
