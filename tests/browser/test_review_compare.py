@@ -13,7 +13,7 @@ from tests.factories.templates_lib import default_fields, make_template
 
 from .conftest import ARTIFACTS
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _second_round(rep, brand_manager):
