@@ -47,7 +47,7 @@ def send_weekly_record_mail(mail_ids: list[int]) -> int:
     for mail_id in mail_ids:
         with transaction.atomic():
             mail = (
-                WeeklyRecordMail.objects.select_for_update()
+                WeeklyRecordMail.objects.select_for_update(of=("self",))
                 .select_related("record__region", "record__decided_by", "recipient")
                 .filter(pk=mail_id, mailed_at__isnull=True)
                 .first()
